@@ -1,0 +1,45 @@
+"""kgraph: structured-claims knowledge graphs in RDF.
+
+    >>> import kgraph
+    >>> kg = kgraph.open()            # the bundled article graph
+    >>> kg.show("Baku")               # an actor card (see docs/python-api.md)
+
+Names are imported lazily so that ``import kgraph`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "open": "kgraph.api",
+    "KGraph": "kgraph.api",
+    "KGraphError": "kgraph.errors",
+    "UsageError": "kgraph.errors",
+    "NotFoundError": "kgraph.errors",
+    "AmbiguousNameError": "kgraph.errors",
+    "Claim": "kgraph.models",
+    "Entity": "kgraph.models",
+    "Evidence": "kgraph.models",
+    "Qualifiers": "kgraph.models",
+    "Source": "kgraph.models",
+    "Dataset": "kgraph.models",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+if TYPE_CHECKING:
+    from kgraph.api import KGraph, open
+    from kgraph.errors import AmbiguousNameError, KGraphError, NotFoundError, UsageError
+    from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

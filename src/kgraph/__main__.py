@@ -1,0 +1,3 @@
+from kgraph.cli.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""`kgraph build` and `kgraph load`: make the Turtle graph from curated YAML, fill a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kgraph.cli.base import app, fail
+
+
+@app.command("build")
+def build_command(
+    source_dir: Annotated[
+        Path, typer.Option("--from", help="Folder of curated YAML datasets.")
+    ] = Path("data/source"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("data/claims.ttl"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when the output is not current.")
+    ] = False,
+) -> None:
+    """Compile curated YAML datasets into the Turtle graph (deterministic: same input, same bytes)."""
+    from kgraph.build import build
+
+    current = build(source_dir, output, check=check)
+    if check and not current:
+        fail(f"{output} is not current: run `kgraph build`")
+        raise typer.Exit(1)
+    typer.echo(f"{output}: {'already current' if current else 'written'}", err=True)
+
+
+@app.command("load")
+def load_command(
+    store: Annotated[Path, typer.Argument(help="Store directory (created when missing).")],
+    files: Annotated[list[Path], typer.Argument(help="RDF files to load.")],
+) -> None:
+    """Bulk-load RDF files into an on-disk Oxigraph store, for graphs too big to parse per command."""
+    from kgraph.store import load_into_store
+
+    count = load_into_store(store, files)
+    typer.echo(f"{store}: {count} triples", err=True)

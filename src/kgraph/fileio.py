@@ -1,0 +1,66 @@
+"""Reading input files with clear errors, and writing output files atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from kgraph.errors import InputFileError
+
+
+def read_text(path: str | Path, *, what: str = "file") -> str:
+    """The file's text as UTF-8, or an InputFileError saying why not."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, not a {what}") from None
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied") from None
+    except UnicodeDecodeError as e:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise InputFileError(f"{path}: {e.strerror or e}") from None
+
+
+def read_bytes(path: str | Path, *, what: str = "file") -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, not a {what}") from None
+    except OSError as e:
+        raise InputFileError(f"{path}: {e.strerror or e}") from None
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk, then renamed
+    over the target.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputFileError(f"{target}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

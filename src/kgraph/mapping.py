@@ -1,0 +1,532 @@
+"""Models <-> triples: the only module that knows the shape of a claim in RDF.
+
+A claim becomes, in the claim layer (see docs/data-model.md)::
+
+    kgr:claim-<hash> a kg:Claim, rdf:Statement ;
+        rdf:subject S ; rdf:predicate P ; rdf:object O ;
+        dcterms:description "…"@en ; kg:modality kg:reported ;
+        prov:wasDerivedFrom kgr:source-<slug> ; prov:wasAttributedTo A ;
+        <qualifiers> ; kg:supports C2 .
+    kgr:claim-<hash>-ev1 a oa:Annotation ; oa:hasBody kgr:claim-<hash> ;
+        oa:motivatedBy oa:describing ; oa:hasTarget kgr:claim-<hash>-ev1-target .
+    kgr:claim-<hash>-ev1-target a oa:SpecificResource ; oa:hasSource kgr:source-<slug> ;
+        oa:hasSelector kgr:claim-<hash>-ev1-selector .
+    kgr:claim-<hash>-ev1-selector a oa:TextPositionSelector ; oa:start 10 ; oa:end 42 .
+
+and, in the direct layer, ``S P O`` itself unless the claim is only alleged.
+Terms are pyoxigraph's: cheap to import, and what the stores speak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from kgraph.errors import DataModelError
+from kgraph.models import (
+    MODALITIES,
+    Claim,
+    Dataset,
+    Entity,
+    Evidence,
+    LiteralValue,
+    Qualifiers,
+    Source,
+    date_datatype,
+)
+from kgraph.namespaces import KG, KGR, PREFIXES, WD, compact_iri, expand_curie
+
+Term = NamedNode | BlankNode | Literal
+
+RDF = PREFIXES["rdf"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+PROV = PREFIXES["prov"]
+SCHEMA = PREFIXES["schema"]
+OA = PREFIXES["oa"]
+DCT = PREFIXES["dcterms"]
+
+RDF_TYPE = NamedNode(RDF + "type")
+SOURCE_PREFIX = "source-"
+CLAIM_PREFIX = "claim-"
+MENTION_PREFIX = "mention-"
+DIRECT_MODALITIES = frozenset(m for m in MODALITIES if m != "alleged")
+"""Claims of these modalities also appear as plain triples; hedged ones stay in the claim layer."""
+
+
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+def _xsd(local: str) -> NamedNode:
+    return NamedNode(XSD + local)
+
+
+def _text(value: str) -> Literal:
+    return Literal(value, language="en")
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=_xsd(date_datatype(value)))
+
+
+def _decimal(value: Decimal) -> Literal:
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=_xsd("decimal"))
+
+
+def _nonneg(value: int) -> Literal:
+    return Literal(str(value), datatype=_xsd("nonNegativeInteger"))
+
+
+# Qualifier field -> (property IRI, literal maker, reader)
+_QUALIFIERS: dict[str, tuple[str, str]] = {
+    "point_in_time": (DCT + "date", "date"),
+    "start": (SCHEMA + "startDate", "date"),
+    "end": (SCHEMA + "endDate", "date"),
+    "duration": (SCHEMA + "duration", "duration"),
+    "value": (SCHEMA + "value", "decimal"),
+    "min_value": (SCHEMA + "minValue", "decimal"),
+    "max_value": (SCHEMA + "maxValue", "decimal"),
+    "unit": (SCHEMA + "unitText", "string"),
+    "share": (KG + "share", "decimal"),
+    "share_of": (KG + "shareOf", "text"),
+    "approximate": (KG + "approximate", "boolean"),
+    "item": (KG + "item", "text"),
+}
+_QUALIFIER_BY_IRI = {iri: (field, kind) for field, (iri, kind) in _QUALIFIERS.items()}
+
+
+def _qualifier_literal(kind: str, value: object) -> Literal:
+    if kind == "date":
+        return _date(str(value))
+    if kind == "duration":
+        return Literal(str(value), datatype=_xsd("duration"))
+    if kind == "decimal":
+        assert isinstance(value, Decimal)
+        return _decimal(value)
+    if kind == "boolean":
+        return Literal("true" if value else "false", datatype=_xsd("boolean"))
+    if kind == "text":
+        return _text(str(value))
+    return Literal(str(value))
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+def entity_iri(slug: str) -> NamedNode:
+    return _n(KGR + slug)
+
+
+def source_iri(slug: str) -> NamedNode:
+    return _n(KGR + SOURCE_PREFIX + slug)
+
+
+def resolve_term(ref: str, *, kind: str = "entity") -> NamedNode:
+    """A dataset reference -> IRI: a slug (entity), a CURIE of ours, or a full IRI.
+
+    Predicates given as a bare name are kg: terms.
+    """
+    if ref.startswith(("http://", "https://", "urn:")):
+        return _n(ref)
+    if ":" in ref:
+        iri = expand_curie(ref)
+        if iri is None:
+            raise DataModelError(f"unknown prefix in {ref!r}; known: {', '.join(PREFIXES)}")
+        if iri.startswith(KG):
+            _check_kg_term(iri[len(KG):])
+        return _n(iri)
+    if kind == "predicate":
+        _check_kg_term(ref)
+        return _n(KG + ref)
+    return entity_iri(ref)
+
+
+def _check_kg_term(local: str) -> None:
+    from kgraph.vocab import KG as KGNS  # rdflib is imported only when a dataset is built
+
+    try:
+        getattr(KGNS, local)
+    except AttributeError:
+        raise DataModelError(f"kg:{local} is not a kgraph term (see docs/data-model.md)") from None
+
+
+def object_term(obj: str | LiteralValue) -> Term:
+    if isinstance(obj, LiteralValue):
+        if obj.language:
+            return Literal(obj.value, language=obj.language)
+        if obj.datatype:
+            dt = resolve_term(obj.datatype, kind="datatype")
+            if dt.value.startswith(XSD) and dt.value[len(XSD):] in ("date", "gYear", "gYearMonth", "gMonthDay"):
+                try:
+                    if date_datatype(obj.value) != dt.value[len(XSD):]:
+                        raise ValueError
+                except ValueError:
+                    raise DataModelError(f"{obj.value!r} is not a valid {compact_iri(dt.value)}") from None
+            return Literal(obj.value, datatype=dt)
+        return Literal(obj.value)
+    return resolve_term(obj)
+
+
+def claim_iri(claim: Claim, source: str) -> NamedNode:
+    """Derived from what the claim says, so the same claim added twice is one node."""
+    subject = resolve_term(claim.subject).value
+    predicate = resolve_term(claim.predicate, kind="predicate").value
+    obj = str(object_term(claim.object))
+    qualifiers = {
+        k: str(v) if isinstance(v, Decimal) else v
+        for k, v in claim.qualifiers.model_dump(exclude_none=True).items()
+    }
+    for k in ("value", "min_value", "max_value", "share"):
+        if k in qualifiers:
+            qualifiers[k] = _decimal(Decimal(qualifiers[k])).value
+    key = json.dumps(
+        [
+            subject,
+            predicate,
+            obj,
+            source_iri(source).value,
+            sorted(resolve_term(a).value for a in claim.attributed_to),
+            claim.modality,
+            qualifiers,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return _n(KGR + CLAIM_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
+
+
+def mention_iri(entity: str, source: str, span: Evidence) -> NamedNode:
+    key = f"{entity}|{source}|{span.start}|{span.end}"
+    return _n(KGR + MENTION_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
+# ---------------------------------------------------------------- models -> triples
+
+
+def _annotation(node: NamedNode, body: NamedNode, source: NamedNode, span: Evidence, motivation: str) -> list[Triple]:
+    target = _n(node.value + "-target")
+    selector = _n(node.value + "-selector")
+    return [
+        Triple(node, RDF_TYPE, _n(OA + "Annotation")),
+        Triple(node, _n(OA + "hasBody"), body),
+        Triple(node, _n(OA + "motivatedBy"), _n(OA + motivation)),
+        Triple(node, _n(OA + "hasTarget"), target),
+        Triple(target, RDF_TYPE, _n(OA + "SpecificResource")),
+        Triple(target, _n(OA + "hasSource"), source),
+        Triple(target, _n(OA + "hasSelector"), selector),
+        Triple(selector, RDF_TYPE, _n(OA + "TextPositionSelector")),
+        Triple(selector, _n(OA + "start"), _nonneg(span.start)),
+        Triple(selector, _n(OA + "end"), _nonneg(span.end)),
+    ]
+
+
+def source_triples(source: Source) -> list[Triple]:
+    s = source_iri(source.id)
+    out = [
+        Triple(s, RDF_TYPE, _n(KG + "SourceDocument")),
+        Triple(s, _n(DCT + "title"), _text(source.title)),
+        Triple(s, _n(SCHEMA + "sha256"), Literal(source.sha256)),
+        Triple(s, _n(KG + "textLength"), _nonneg(source.length)),
+        Triple(s, _n(DCT + "language"), Literal(source.language)),
+        Triple(s, _n(SKOS + "notation"), Literal(source.id)),
+    ]
+    if source.file_name:
+        out.append(Triple(s, _n(DCT + "identifier"), Literal(source.file_name)))
+    if source.description:
+        out.append(Triple(s, _n(DCT + "description"), _text(source.description)))
+    return out
+
+
+def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> list[Triple]:
+    s = entity_iri(entity.id)
+    kind = "Event" if is_event else "Actor"
+    if is_event and entity.type != "Event":
+        raise DataModelError(f"event {entity.id!r} must have type Event, not {entity.type!r}")
+    type_iri = resolve_term(f"kg:{entity.type}")
+    out = [Triple(s, RDF_TYPE, type_iri), Triple(s, _n(SKOS + "prefLabel"), _text(entity.label))]
+    if type_iri.value != KG + kind:
+        out.append(Triple(s, RDF_TYPE, _n(KG + kind)))
+    out += [Triple(s, _n(SKOS + "altLabel"), _text(a)) for a in entity.aliases]
+    if entity.description:
+        out.append(Triple(s, _n(DCT + "description"), _text(entity.description)))
+    src = entity.source or default_source
+    for span in entity.mentions:
+        out += _annotation(mention_iri(entity.id, src, span), s, source_iri(src), span, "identifying")
+    if entity.wikidata:
+        out += claim_triples(wikidata_claim(entity, src), src, {})
+    return out
+
+
+def wikidata_claim(entity: Entity, source: str) -> Claim:
+    """A Wikidata id is the curator's addition: it becomes a curator-inferred claim."""
+    if not entity.mentions:
+        raise DataModelError(f"{entity.id!r} has a Wikidata id but no mention to anchor it to")
+    return Claim(
+        key=f"{entity.id}-wikidata",
+        subject=entity.id,
+        predicate="skos:exactMatch",
+        object=WD + str(entity.wikidata),
+        text=f"The kgraph curators identify {entity.label} with Wikidata item {entity.wikidata}.",
+        modality="curatorInferred",
+        source=source,
+        evidence=[entity.mentions[0]],
+        note="External identifier added by the curators; the article gives none.",
+    )
+
+
+def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode]) -> list[Triple]:
+    src_slug = claim.source or default_source
+    c = claim_iri(claim, src_slug)
+    s, p, o = resolve_term(claim.subject), resolve_term(claim.predicate, kind="predicate"), object_term(claim.object)
+    src = source_iri(src_slug)
+    if not claim.evidence:
+        raise DataModelError(f"claim {claim.key or c.value!r} has no evidence")
+    out = [
+        Triple(c, RDF_TYPE, _n(KG + "Claim")),
+        Triple(c, RDF_TYPE, _n(RDF + "Statement")),
+        Triple(c, _n(RDF + "subject"), s),
+        Triple(c, _n(RDF + "predicate"), p),
+        Triple(c, _n(RDF + "object"), o),
+        Triple(c, _n(DCT + "description"), _text(claim.text)),
+        Triple(c, _n(KG + "modality"), _n(KG + claim.modality)),
+        Triple(c, _n(PROV + "wasDerivedFrom"), src),
+    ]
+    if claim.key:
+        out.append(Triple(c, _n(DCT + "identifier"), Literal(claim.key)))
+    out += [Triple(c, _n(PROV + "wasAttributedTo"), resolve_term(a)) for a in claim.attributed_to]
+    for field, (iri, kind) in _QUALIFIERS.items():
+        value = getattr(claim.qualifiers, field)
+        if value is not None:
+            out.append(Triple(c, _n(iri), _qualifier_literal(kind, value)))
+    for prop, refs in (("supports", claim.supports), ("contradicts", claim.contradicts)):
+        for ref in refs:
+            target = keys.get(ref) or (_n(ref) if ref.startswith(("http", "urn:")) else None)
+            if target is None:
+                raise DataModelError(f"claim {claim.key!r}: {prop} names unknown claim {ref!r}")
+            out.append(Triple(c, _n(KG + prop), target))
+    if claim.note:
+        out.append(Triple(c, _n(SKOS + "editorialNote"), _text(claim.note)))
+    for i, span in enumerate(sorted(claim.evidence, key=lambda e: (e.start, e.end)), 1):
+        out += _annotation(_n(f"{c.value}-ev{i}"), c, src if span.source is None else source_iri(span.source), span,
+                           "describing")
+    if claim.modality in DIRECT_MODALITIES:
+        out.append(Triple(s, p, o))
+    return out
+
+
+def dataset_triples(datasets: Dataset | Sequence[Dataset]) -> list[Triple]:
+    """Every triple of one or more datasets, checked for dangling references and clashes."""
+    if isinstance(datasets, Dataset):
+        datasets = [datasets]
+    out: list[Triple] = []
+    entities: dict[str, tuple[str, str]] = {}
+    claim_nodes: dict[str, list[Triple]] = {}
+    for ds in datasets:
+        out += source_triples(ds.source)
+        for entity, is_event in [(a, False) for a in ds.actors] + [(e, True) for e in ds.events]:
+            seen = entities.get(entity.id)
+            if seen and seen != (entity.type, entity.label):
+                raise DataModelError(
+                    f"{entity.id!r} is defined twice with different type or label: {seen} vs "
+                    f"{(entity.type, entity.label)}"
+                )
+            entities[entity.id] = (entity.type, entity.label)
+            out += entity_triples(entity, ds.source.id, is_event=is_event)
+    for ds in datasets:
+        keys = {c.key: claim_iri(c, c.source or ds.source.id) for c in ds.claims if c.key}
+        if len(keys) != len([c for c in ds.claims if c.key]):
+            raise DataModelError(f"{ds.source.id}: two claims share a key")
+        for claim in ds.claims:
+            for ref in [claim.subject, *claim.attributed_to] + ([claim.object] if isinstance(claim.object, str) else []):
+                if ":" not in ref and ref not in entities:
+                    raise DataModelError(f"claim {claim.key or claim.text[:40]!r} names unknown actor or event {ref!r}")
+            triples = claim_triples(claim, ds.source.id, keys)
+            node = triples[0].subject.value
+            if node in claim_nodes and set(claim_nodes[node]) != set(triples):
+                raise DataModelError(f"claim {claim.key!r} says the same as another claim but differs in detail")
+            claim_nodes[node] = triples
+            out += triples
+    return sorted(set(out), key=_triple_key)
+
+
+def _triple_key(t: Triple) -> tuple[str, int, str, str]:
+    return (t.subject.value, 0 if t.predicate == RDF_TYPE else 1, compact_iri(t.predicate.value), str(t.object))
+
+
+# ---------------------------------------------------------------- triples -> models
+
+
+def _ref(term: Term) -> str:
+    """IRI -> the short reference a dataset would use: slug for our resources, else CURIE or IRI."""
+    if isinstance(term, NamedNode):
+        if term.value.startswith(KGR):
+            local = term.value[len(KGR):]
+            return local[len(SOURCE_PREFIX):] if local.startswith(SOURCE_PREFIX) else local
+        curie = compact_iri(term.value)
+        if curie.startswith("kg:"):
+            return curie[3:]
+        return curie
+    return str(term)
+
+
+def _literal_value(term: Term) -> str | LiteralValue:
+    if isinstance(term, Literal):
+        dt = term.datatype.value
+        if term.language:
+            return LiteralValue(value=term.value, language=term.language)
+        if dt == XSD + "string":
+            return LiteralValue(value=term.value)
+        return LiteralValue(value=term.value, datatype=compact_iri(dt))
+    return _ref(term)
+
+
+class Corpus:
+    """Everything a graph says, as models: read back by :func:`from_triples`."""
+
+    def __init__(self, sources: list[Source], entities: list[Entity], events: list[Entity], claims: list[Claim]):
+        self.sources = sources
+        self.actors = entities
+        self.events = events
+        self.claims = claims
+
+
+def _spans(graph: dict[str, dict[str, list[Term]]], body_index: dict[str, list[str]], node: str) -> list[Evidence]:
+    spans = []
+    for ann in body_index.get(node, []):
+        for target in graph[ann].get(OA + "hasTarget", []):
+            t = graph.get(target.value if isinstance(target, NamedNode) else str(target), {})
+            src = t.get(OA + "hasSource", [None])[0]
+            for sel in t.get(OA + "hasSelector", []):
+                props = graph.get(sel.value if isinstance(sel, NamedNode) else str(sel), {})
+                start, end = props.get(OA + "start", [None])[0], props.get(OA + "end", [None])[0]
+                if isinstance(start, Literal) and isinstance(end, Literal):
+                    spans.append(
+                        Evidence(source=_ref(src) if src is not None else None, start=int(start.value),
+                                 end=int(end.value))
+                    )
+    return sorted(spans, key=lambda e: (e.source or "", e.start, e.end))
+
+
+def _one(props: dict[str, list[Term]], iri: str) -> Term | None:
+    values = props.get(iri)
+    return values[0] if values else None
+
+
+def from_triples(triples: Iterable[Triple]) -> Corpus:
+    """Read sources, actors, events and claims back from triples in the shape above."""
+    graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        key = t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject)
+        graph[key][t.predicate.value].append(t.object)  # type: ignore[arg-type]
+    body_index: dict[str, list[str]] = defaultdict(list)
+    for node, props in graph.items():
+        for body in props.get(OA + "hasBody", []):
+            body_index[body.value if isinstance(body, NamedNode) else str(body)].append(node)
+
+    def types(props: dict[str, list[Term]]) -> set[str]:
+        return {t.value for t in props.get(RDF + "type", []) if isinstance(t, NamedNode)}
+
+    def text(props: dict[str, list[Term]], iri: str) -> str | None:
+        v = _one(props, iri)
+        return v.value if isinstance(v, Literal) else None
+
+    sources = []
+    for node, props in graph.items():
+        if KG + "SourceDocument" in types(props):
+            sources.append(
+                Source(
+                    id=text(props, SKOS + "notation") or _ref(NamedNode(node)),
+                    title=text(props, DCT + "title") or "",
+                    sha256=text(props, SCHEMA + "sha256") or "",
+                    length=int(text(props, KG + "textLength") or 0),
+                    language=text(props, DCT + "language") or "en",
+                    file_name=text(props, DCT + "identifier"),
+                    description=text(props, DCT + "description"),
+                )
+            )
+
+    claims: list[Claim] = []
+    wikidata: dict[str, str] = {}
+    for node, props in graph.items():
+        if KG + "Claim" not in types(props):
+            continue
+        s, p, o = (_one(props, RDF + x) for x in ("subject", "predicate", "object"))
+        modality = _one(props, KG + "modality")
+        src = _one(props, PROV + "wasDerivedFrom")
+        if s is None or p is None or o is None or modality is None:
+            raise DataModelError(f"claim {node} lacks subject, predicate, object or modality")
+        key = text(props, DCT + "identifier")
+        if (
+            key is not None
+            and key.endswith("-wikidata")
+            and isinstance(p, NamedNode)
+            and p.value == SKOS + "exactMatch"
+            and isinstance(o, NamedNode)
+            and o.value.startswith(WD)
+        ):
+            wikidata[_ref(s)] = o.value[len(WD):]
+            continue
+        quals: dict[str, object] = {}
+        for iri, (field, kind) in _QUALIFIER_BY_IRI.items():
+            v = _one(props, iri)
+            if isinstance(v, Literal):
+                quals[field] = v.value == "true" if kind == "boolean" else v.value
+        links = {
+            prop: sorted(_ref(x) for x in props.get(KG + prop, [])) for prop in ("supports", "contradicts")
+        }
+        claims.append(
+            Claim(
+                key=key,
+                id=node,
+                subject=_ref(s),
+                predicate=_ref(p),
+                object=_literal_value(o) if isinstance(o, Literal) else _ref(o),
+                text=text(props, DCT + "description") or "",
+                modality=_ref(modality),  # type: ignore[arg-type]
+                attributed_to=sorted(_ref(a) for a in props.get(PROV + "wasAttributedTo", [])),
+                source=_ref(src) if src is not None else None,
+                qualifiers=Qualifiers.model_validate(quals),
+                evidence=_spans(graph, body_index, node),
+                supports=links["supports"],
+                contradicts=links["contradicts"],
+                note=text(props, SKOS + "editorialNote"),
+            )
+        )
+
+    actors: list[Entity] = []
+    events: list[Entity] = []
+    for node, props in graph.items():
+        ts = types(props)
+        is_event, is_actor = KG + "Event" in ts, KG + "Actor" in ts
+        if not (is_event or is_actor):
+            continue
+        specific = sorted(t for t in ts if t.startswith(KG) and t not in (KG + "Actor",)) or [KG + "Event"]
+        entity = Entity(
+            id=_ref(NamedNode(node)),
+            type=specific[0][len(KG):],
+            label=text(props, SKOS + "prefLabel") or "",
+            aliases=sorted(a.value for a in props.get(SKOS + "altLabel", []) if isinstance(a, Literal)),
+            description=text(props, DCT + "description"),
+            wikidata=wikidata.get(_ref(NamedNode(node))),
+            mentions=_spans(graph, body_index, node),
+        )
+        (events if is_event else actors).append(entity)
+    key_of = {c.id: c.key for c in claims}
+    for c in claims:
+        c.supports = sorted(key_of.get(KGR + x) or x for x in c.supports)
+        c.contradicts = sorted(key_of.get(KGR + x) or x for x in c.contradicts)
+    return Corpus(
+        sorted(sources, key=lambda x: x.id),
+        sorted(actors, key=lambda x: x.id),
+        sorted(events, key=lambda x: x.id),
+        sorted(claims, key=lambda x: x.id or ""),
+    )

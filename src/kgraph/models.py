@@ -1,0 +1,175 @@
+"""pydantic models at kgraph's edges: the curated YAML a dataset is written in, and what
+look-ups return. ``kgraph.mapping`` turns them into triples and back.
+
+Identifiers in a dataset are short: an actor or event is named by its slug (``israel``),
+a term by a CURIE (``kg:suppliesArmsTo``, ``dcterms:date``); a bare predicate name means
+a ``kg:`` term. Read back from a graph, they come back the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Modality = Literal["asserted", "reported", "alleged", "analysis", "curatorInferred"]
+MODALITIES: tuple[str, ...] = ("asserted", "reported", "alleged", "analysis", "curatorInferred")
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, Field(pattern=SLUG)]
+
+# The lexical forms of the XSD date types; the datatype carries the precision.
+_DATE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^-?\d{4}$", "gYear"),
+    (r"^-?\d{4}-(0[1-9]|1[0-2])$", "gYearMonth"),
+    (r"^-?\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "date"),
+    (r"^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "gMonthDay"),
+    (r"^--(0[1-9]|1[0-2])$", "gMonth"),
+)
+
+
+def date_datatype(value: str) -> str:
+    """The XSD datatype local name for a partial date, e.g. ``2022-12`` -> ``gYearMonth``.
+
+    Raises ValueError for anything that is not a valid (partial) date.
+    """
+    for pattern, datatype in _DATE_PATTERNS:
+        if re.match(pattern, value):
+            if datatype == "date":
+                import datetime
+
+                datetime.date.fromisoformat(value.lstrip("-"))  # rejects 2023-02-30
+            return datatype
+    raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD or --MM")
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is not None:
+        date_datatype(value)
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Evidence(_Model):
+    """A span of a source text that supports a claim or names an entity.
+
+    Offsets count Unicode code points from the start of the text, end exclusive
+    (W3C Web Annotation TextPositionSelector).
+    """
+
+    source: str | None = Field(default=None, description="source document slug; in a dataset, its own source")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    exact: str | None = Field(
+        default=None,
+        description="the quoted text; filled only at run time from the user's own copy, never stored",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(f"evidence end {self.end} must be greater than start {self.start}")
+        return self
+
+
+class Qualifiers(_Model):
+    """When, how much and of what: Wikidata-style qualifiers on a claim."""
+
+    point_in_time: str | None = Field(default=None, description="dcterms:date; YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD")
+    start: str | None = Field(default=None, description="schema:startDate")
+    end: str | None = Field(default=None, description="schema:endDate")
+    duration: str | None = Field(default=None, description="schema:duration, xsd:duration such as PT24H")
+    value: Decimal | None = Field(default=None, description="schema:value")
+    min_value: Decimal | None = Field(default=None, description="schema:minValue")
+    max_value: Decimal | None = Field(default=None, description="schema:maxValue")
+    unit: str | None = Field(default=None, description="schema:unitText, e.g. USD, cargo aircraft")
+    share: Decimal | None = Field(default=None, ge=0, le=1, description="kg:share, a fraction in [0, 1]")
+    share_of: str | None = Field(default=None, description="kg:shareOf: the whole the share is a part of")
+    approximate: bool | None = Field(default=None, description="kg:approximate")
+    item: str | None = Field(default=None, description="kg:item: what is supplied, sold or shared")
+
+    _v_point = field_validator("point_in_time", "start", "end")(classmethod(lambda cls, v: _check_date(v)))
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$", v):
+            raise ValueError(f"{v!r} is not an xsd:duration such as PT24H or P3D")
+        return v
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.model_dump().values())
+
+
+class LiteralValue(_Model):
+    """A literal claim object, e.g. a date or a characteristic in our own words."""
+
+    value: str
+    datatype: str | None = Field(default=None, description="CURIE such as xsd:date; None for a plain string")
+    language: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if self.datatype and self.language:
+            raise ValueError("a literal has a datatype or a language, not both")
+        return self
+
+
+class Source(_Model):
+    """A source document, identified by the SHA-256 of its text."""
+
+    id: Slug
+    title: str = Field(description="a descriptive title in our words")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    length: int = Field(ge=0, description="length of the text in Unicode code points")
+    language: str = "en"
+    file_name: str | None = None
+    description: str | None = None
+
+
+class Entity(_Model):
+    """An actor or an event: a typed, labelled node of the graph."""
+
+    id: Slug
+    type: str = Field(description="a kg: class local name (State, Company, Event...)")
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = Field(default=None, description="in our own words")
+    wikidata: str | None = Field(
+        default=None, pattern=r"^Q\d+$", description="added by the curator, never by the article"
+    )
+    mentions: list[Evidence] = Field(default_factory=list, description="where the source names it")
+    source: str | None = Field(default=None, description="the source of the mentions; the dataset's by default")
+
+
+class Claim(_Model):
+    """One sourced statement: subject, predicate, object, qualifiers, attribution, modality, evidence."""
+
+    key: Slug | None = Field(default=None, description="a handle for links between claims in one dataset")
+    id: str | None = Field(default=None, description="the claim's IRI; derived from its content when built")
+    subject: str
+    predicate: str
+    object: str | LiteralValue
+    text: str = Field(description="the claim as a readable sentence, in our own words")
+    modality: Modality
+    attributed_to: list[str] = Field(default_factory=list, description="who originally makes the claim")
+    source: str | None = Field(default=None, description="source document slug; the dataset's by default")
+    qualifiers: Qualifiers = Field(default_factory=Qualifiers)
+    evidence: list[Evidence] = Field(default_factory=list)
+    supports: list[str] = Field(default_factory=list, description="keys or ids of claims this one backs")
+    contradicts: list[str] = Field(default_factory=list)
+    note: str | None = Field(default=None, description="the curator's reasoning (skos:editorialNote)")
+
+
+class Dataset(_Model):
+    """One curated file: a source document and what it says."""
+
+    source: Source
+    actors: list[Entity] = Field(default_factory=list)
+    events: list[Entity] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)

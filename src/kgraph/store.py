@@ -1,0 +1,372 @@
+"""Open a graph: the bundled data, RDF files, an on-disk Oxigraph store, or a SPARQL endpoint.
+
+Every look-up, query and export goes through a :class:`Backend`, so the same code runs on
+the bundled article graph, on millions of triples in an on-disk store (``--store DIR``,
+filled by ``kgraph load``), and on a remote SPARQL 1.1 endpoint (``--endpoint URL``).
+Terms are pyoxigraph's throughout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Quad,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+    parse,
+)
+
+from kgraph.errors import (
+    EndpointError,
+    InputFileError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    RdfSyntaxError,
+    UsageError,
+)
+from kgraph.fileio import read_bytes
+from kgraph.namespaces import PREFIXES
+
+Term = NamedNode | BlankNode | Literal
+Row = dict[str, Term | None]
+T = TypeVar("T")
+
+GRAPH_ENV = "KGRAPH_GRAPH"
+DEFAULT_TIMEOUT = 30.0
+
+
+def bundled_graph_path() -> Path:
+    """The article graph shipped with kgraph: inside the installed package, or the repo's data/."""
+    packaged = Path(__file__).parent / "data" / "claims.ttl"
+    if packaged.is_file():
+        return packaged
+    repo = Path(__file__).resolve().parents[2] / "data" / "claims.ttl"
+    if repo.is_file():
+        return repo
+    raise InputFileError("the bundled graph is missing from this installation; pass --graph PATH")
+
+
+def rdf_format_for(path: str | Path) -> RdfFormat:
+    name = str(path).lower()
+    if name.endswith((".jsonld", ".json")):
+        return RdfFormat.JSON_LD
+    ext = name.rsplit(".", 1)[-1] if "." in Path(name).name else ""
+    fmt = RdfFormat.from_extension(ext) if ext else None
+    if fmt is None:
+        raise InputFileError(f"{path}: unknown RDF file type {('.' + ext) if ext else '(no extension)'}; "
+                             "use .ttl, .nt, .nq, .trig, .rdf or .jsonld")
+    return fmt
+
+
+_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def _syntax_error(path: str, err: SyntaxError) -> RdfSyntaxError:
+    message = str(err).splitlines()[0]
+    m = _POSITION.search(message)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message)
+    message = re.sub(r"^error at \d+:\d+: ", "", message)
+    return RdfSyntaxError(path, message, line, col)
+
+
+def parse_file(path: str | Path) -> list[Triple]:
+    """All triples of an RDF file (named graphs are merged into one graph)."""
+    fmt = rdf_format_for(path)
+    data = read_bytes(path, what="graph file")
+    try:
+        return [
+            q.triple if isinstance(q, Quad) else q
+            for q in parse(data, format=fmt, base_iri=Path(path).resolve().as_uri())
+        ]
+    except SyntaxError as e:
+        raise _syntax_error(str(path), e) from None
+    except ValueError as e:
+        raise RdfSyntaxError(str(path), str(e)) from None
+
+
+def _run_with_timeout(fn: Callable[[], T], timeout: float | None) -> T:
+    """Run ``fn`` in a worker thread; give up waiting after ``timeout`` seconds.
+
+    Oxigraph cannot be interrupted mid-query, so the worker is a daemon thread that the
+    process abandons; the CLI exits right after the error.
+    """
+    if timeout is None or timeout <= 0:
+        return fn()
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # handed over to the caller's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=work, daemon=True, name="kgraph-query")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeoutError(f"query stopped after {timeout:g} s (raise --timeout to wait longer)")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+class SelectResult:
+    """Rows of a SELECT query with their variable names, in order."""
+
+    def __init__(self, variables: list[str], rows: list[Row]):
+        self.variables = variables
+        self.rows = rows
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+QueryResult = SelectResult | bool | list[Triple]
+
+
+class Backend(Protocol):
+    """What kgraph needs of a graph store."""
+
+    description: str
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult: ...
+
+    def triples(self) -> Iterable[Triple]: ...
+
+
+def _check_bindings(bindings: Mapping[str, Term] | None) -> None:
+    for name, term in (bindings or {}).items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise UsageError(f"bad variable name {name!r}")
+        if not isinstance(term, NamedNode | Literal | BlankNode):
+            raise UsageError(f"binding {name!r} is not an RDF term")
+
+
+class OxigraphBackend:
+    """An Oxigraph store: in memory (files loaded at open) or on disk (``--store DIR``)."""
+
+    def __init__(self, store: Store, description: str):
+        self.store = store
+        self.description = description
+
+    @classmethod
+    def from_files(cls, paths: Sequence[str | Path]) -> OxigraphBackend:
+        store = Store()
+        for path in paths:
+            triples = parse_file(path)
+            store.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        return cls(store, ", ".join(str(p) for p in paths))
+
+    @classmethod
+    def open_directory(cls, directory: str | Path, *, read_only: bool = True) -> OxigraphBackend:
+        path = Path(directory)
+        if read_only and not path.is_dir():
+            raise InputFileError(f"{directory}: no such store directory (create one with `kgraph load`)")
+        try:
+            store = Store.read_only(str(path)) if read_only else Store(str(path))
+        except OSError as e:
+            raise InputFileError(f"{directory}: cannot open store: {e}") from None
+        return cls(store, f"store {directory}")
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+        _check_bindings(bindings)
+        substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
+
+        def run() -> QueryResult:
+            result = self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None,
+                                      use_default_graph_as_union=True)
+            if isinstance(result, QueryBoolean):
+                return bool(result)
+            if isinstance(result, QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = [{name: sol[name] for name in variables} for sol in result]
+                return SelectResult(variables, rows)  # type: ignore[arg-type]
+            assert isinstance(result, QueryTriples)
+            return list(result)
+
+        try:
+            return _run_with_timeout(run, timeout)
+        except SyntaxError as e:
+            raise sparql_syntax_error(e) from None
+
+    def triples(self) -> Iterable[Triple]:
+        for q in self.store.quads_for_pattern(None, None, None, None):
+            yield q.triple
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def sparql_syntax_error(err: SyntaxError) -> QuerySyntaxError:
+    message = str(err).splitlines()[0]
+    m = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if m:
+        return QuerySyntaxError(m.group(3), int(m.group(1)), int(m.group(2)))
+    return QuerySyntaxError(message)
+
+
+# ---------------------------------------------------------------- remote endpoints
+
+
+def _term_from_json(value: Mapping[str, str]) -> Term:
+    kind = value.get("type")
+    if kind == "uri":
+        return NamedNode(value["value"])
+    if kind == "bnode":
+        return BlankNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return Literal(value["value"], language=value["xml:lang"])
+        if "datatype" in value:
+            return Literal(value["value"], datatype=NamedNode(value["datatype"]))
+        return Literal(value["value"])
+    raise EndpointError(f"endpoint returned an unknown term type {kind!r}")
+
+
+def _values_clause(bindings: Mapping[str, Term]) -> str:
+    """Bindings as a VALUES block of N-Triples terms: escaped, never pasted as query text."""
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(str(v) for v in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+class EndpointBackend:
+    """A remote SPARQL 1.1 endpoint, spoken to with the SPARQL protocol over HTTP(S)."""
+
+    def __init__(self, url: str):
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise UsageError(f"{url}: an endpoint must be an http(s) URL")
+        self.url = url
+        self.description = f"endpoint {url}"
+
+    def _post(self, sparql: str, accept: str, timeout: float | None) -> bytes:
+        request = urllib.request.Request(
+            self.url,
+            data=urllib.parse.urlencode({"query": sparql}).encode(),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded",
+                     "User-Agent": "kgraph"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout or None) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as e:
+            detail = e.read(300).decode("utf-8", "replace").strip().splitlines()
+            raise EndpointError(f"{self.url} answered HTTP {e.code}: {detail[0] if detail else e.reason}") from None
+        except TimeoutError:
+            raise QueryTimeoutError(f"{self.url} did not answer within {timeout:g} s") from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise EndpointError(f"{self.url} could not be reached: {reason}") from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+        _check_bindings(bindings)
+        from kgraph.namespaces import sparql_prologue
+
+        text = sparql_prologue() + sparql
+        if bindings:
+            # SPARQL's VALUES at the end of a query joins with the whole pattern (sec. 10.2.2).
+            text = text.rstrip() + "\n" + _values_clause(bindings)
+        form = _query_form(sparql)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            data = self._post(text, "application/n-triples", timeout)
+            try:
+                return list(parse(data, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+            except SyntaxError as e:
+                raise EndpointError(f"{self.url} sent malformed N-Triples: {e}") from None
+        data = self._post(text, "application/sparql-results+json", timeout)
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            raise EndpointError(f"{self.url} did not send SPARQL JSON results") from None
+        if "boolean" in doc:
+            return bool(doc["boolean"])
+        variables = list(doc.get("head", {}).get("vars", []))
+        rows = [
+            {v: (_term_from_json(b[v]) if v in b else None) for v in variables}
+            for b in doc.get("results", {}).get("bindings", [])
+        ]
+        return SelectResult(variables, rows)
+
+    def triples(self) -> Iterable[Triple]:
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert isinstance(result, list)
+        return result
+
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _query_form(sparql: str) -> str:
+    stripped = re.sub(r"#[^\n]*", "", re.sub(r"<[^>\s]*>", "<>", sparql))
+    m = _FORM.search(stripped)
+    return m.group(1).upper() if m else "SELECT"
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_backend(
+    graphs: Sequence[str | Path] | None = None,
+    *,
+    store: str | Path | None = None,
+    endpoint: str | None = None,
+) -> Backend:
+    """The graph the user named, or the bundled one.
+
+    At most one of ``graphs`` (files read as one graph), ``store`` and ``endpoint``; with none,
+    ``$KGRAPH_GRAPH`` (``os.pathsep``-separated files) or the bundled article graph.
+    """
+    chosen = sum(bool(x) for x in (graphs, store, endpoint))
+    if chosen > 1:
+        raise UsageError("give only one of --graph, --store and --endpoint")
+    if endpoint:
+        return EndpointBackend(endpoint)
+    if store:
+        return OxigraphBackend.open_directory(store)
+    if not graphs:
+        env = os.environ.get(GRAPH_ENV)
+        graphs = [p for p in env.split(os.pathsep) if p] if env else [bundled_graph_path()]
+    return OxigraphBackend.from_files(graphs)
+
+
+def load_into_store(directory: str | Path, paths: Sequence[str | Path]) -> int:
+    """Bulk-load RDF files into an on-disk store (created if missing); returns its triple count."""
+    for p in paths:
+        rdf_format_for(p)
+        if not Path(p).is_file():
+            raise InputFileError(f"{p}: no such graph file")
+    backend = OxigraphBackend.open_directory(directory, read_only=False)
+    for p in paths:
+        try:
+            backend.store.bulk_load(path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri())
+        except SyntaxError as e:
+            raise _syntax_error(str(p), e) from None
+    backend.store.flush()
+    return len(backend.store)
