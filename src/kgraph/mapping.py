@@ -530,3 +530,37 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
         sorted(events, key=lambda x: x.id),
         sorted(claims, key=lambda x: x.id or ""),
     )
+
+
+# ---------------------------------------------------------------- fetching models from a store
+
+_NODE_AND_EVIDENCE = """
+  {{ ?{var} ?p ?o . BIND(?{var} AS ?s) }}
+  UNION {{ ?s oa:hasBody ?{var} ; ?p ?o . }}
+  UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget ?s . ?s ?p ?o . }}
+  UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o . }}
+"""
+
+
+def claims_query(claim_pattern: str) -> str:
+    """A CONSTRUCT giving, for every ``?claim`` that ``claim_pattern`` binds, the triples
+    :func:`from_triples` needs to rebuild it (the claim node and its evidence).
+
+    ``claim_pattern`` is trusted SPARQL of ours; user values go in as bound variables.
+    """
+    return (
+        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
+        f"  {{ SELECT DISTINCT ?claim WHERE {{ {claim_pattern} }} }}\n"
+        + _NODE_AND_EVIDENCE.format(var="claim")
+        + "}"
+    )
+
+
+def entities_query(entity_pattern: str) -> str:
+    """Like :func:`claims_query` for actors and events bound to ``?entity``: types, labels, mentions."""
+    return (
+        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
+        f"  {{ SELECT DISTINCT ?entity WHERE {{ {entity_pattern} }} }}\n"
+        + _NODE_AND_EVIDENCE.format(var="entity")
+        + "}"
+    )

@@ -370,3 +370,20 @@ def load_into_store(directory: str | Path, paths: Sequence[str | Path]) -> int:
             raise _syntax_error(str(p), e) from None
     backend.store.flush()
     return len(backend.store)
+
+
+def values_block(variable: str, terms: Iterable[Term]) -> str:
+    """``VALUES ?variable { … }`` with each term written as escaped N-Triples syntax.
+
+    For values that must reach inside a sub-query (where neither Oxigraph's substitutions nor
+    a trailing VALUES clause can bind): the terms are RDF terms, serialized by pyoxigraph, so a
+    user's text never becomes query syntax.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+        raise UsageError(f"bad variable name {variable!r}")
+    items = []
+    for term in terms:
+        if not isinstance(term, NamedNode | Literal):
+            raise UsageError(f"cannot bind {term!r} in a VALUES block")
+        items.append(str(term))
+    return f"VALUES ?{variable} {{ {' '.join(items)} }}"

@@ -1,0 +1,101 @@
+"""Readable words for graph terms: relation labels, qualifier summaries, modality names.
+
+Shared by look-ups, tables and pictures so that every output says a figure the same way.
+No heavy imports here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kgraph.models import Qualifiers
+
+MODALITY_LABELS = {
+    "asserted": "asserted",
+    "reported": "reported",
+    "alleged": "alleged (hedged)",
+    "analysis": "analysis",
+    "curatorInferred": "curator-inferred",
+}
+
+_KNOWN_PREDICATES = {
+    "dcterms:date": "date",
+    "schema:startDate": "start date",
+    "schema:endDate": "end date",
+    "schema:location": "location",
+    "schema:duration": "duration",
+    "skos:exactMatch": "same as",
+    "participant": "participant",
+}
+
+
+def relation_label(predicate: str) -> str:
+    """``suppliesArmsTo`` or ``kg:suppliesArmsTo`` -> ``supplies arms to``; CURIEs of others by name."""
+    if predicate in _KNOWN_PREDICATES:
+        return _KNOWN_PREDICATES[predicate]
+    local = predicate.split(":", 1)[1] if predicate.startswith("kg:") else predicate
+    if ":" in local or "/" in local:
+        local = re.split(r"[:/#]", local)[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+    return words
+
+
+def _number(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        n = int(value)
+        for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+            if n >= size and n % (size // 10) == 0:
+                return f"{Decimal(n) / size:g} {word}"
+        return f"{n:,}"
+    return f"{value.normalize():f}"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}%"
+
+
+def _date_range(q: Qualifiers) -> str:
+    if q.start and q.end:
+        return f"{q.start}–{q.end}"
+    if q.start:
+        return f"from {q.start}"
+    if q.end:
+        return f"until {q.end}"
+    return q.point_in_time or ""
+
+
+def qualifier_summary(q: Qualifiers) -> str:
+    """The figure and period in a few words: ``60% of arms imports, 2015–2019``."""
+    parts: list[str] = []
+    approx = "≈ " if q.approximate else ""
+    if q.share is not None:
+        parts.append(f"{approx}{_percent(q.share)}" + (f" of {q.share_of}" if q.share_of else ""))
+        approx = ""
+    if q.value is not None:
+        parts.append(f"{approx}{_number(q.value)}" + (f" {q.unit}" if q.unit else ""))
+    elif q.min_value is not None and q.max_value is not None:
+        parts.append(f"{approx}{_number(q.min_value)}–{_number(q.max_value)}" + (f" {q.unit}" if q.unit else ""))
+    elif q.min_value is not None:
+        parts.append(f"{approx}at least {_number(q.min_value)}" + (f" {q.unit}" if q.unit else ""))
+    elif q.max_value is not None:
+        parts.append(f"{'nearly' if q.approximate else 'at most'} {_number(q.max_value)}"
+                     + (f" {q.unit}" if q.unit else ""))
+    if q.item:
+        parts.append(q.item)
+    when = _date_range(q)
+    if when:
+        parts.append(when)
+    if q.duration:
+        parts.append(f"lasting {duration_words(q.duration)}")
+    return ", ".join(parts)
+
+
+def duration_words(duration: str) -> str:
+    """``PT24H`` -> ``24 hours``; other xsd:durations are returned as written."""
+    m = re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?", duration)
+    if not m:
+        return duration
+    names = ("day", "hour", "minute")
+    out = [f"{n} {name}{'s' if n != '1' else ''}" for n, name in zip(m.groups(), names, strict=True) if n]
+    return " ".join(out) or duration
