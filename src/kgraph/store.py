@@ -89,14 +89,17 @@ def _syntax_error(path: str, err: SyntaxError) -> RdfSyntaxError:
     return RdfSyntaxError(path, message, line, col)
 
 
-def parse_file(path: str | Path) -> list[Triple]:
-    """All triples of an RDF file (named graphs are merged into one graph)."""
+def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]:
+    """All triples of an RDF file (named graphs are merged into one graph).
+
+    Relative IRIs resolve against ``base_iri``, by default the file's own URI.
+    """
     fmt = rdf_format_for(path)
     data = read_bytes(path, what="graph file")
     try:
         return [
             q.triple if isinstance(q, Quad) else q
-            for q in parse(data, format=fmt, base_iri=Path(path).resolve().as_uri())
+            for q in parse(data, format=fmt, base_iri=base_iri or Path(path).resolve().as_uri())
         ]
     except SyntaxError as e:
         raise _syntax_error(str(path), e) from None

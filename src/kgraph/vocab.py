@@ -95,3 +95,27 @@ class KG(DefinedNamespace):
     takesPartInReconstructionOf: URIRef
     sharesExpertiseWith: URIRef
     importsOilFrom: URIRef
+    # added for the first article (see ontology/relations.ttl, docs/relations.md)
+    partOf: URIRef
+    basedIn: URIRef
+    soughtIndependenceFrom: URIRef
+    surrenderedTo: URIRef
+    providesFor: URIRef
+    favored: URIRef
+    ledTo: URIRef
+    followed: URIRef
+    transitedAirspaceOf: URIRef
+    strengthened: URIRef
+    enabled: URIRef
+    benefitsFrom: URIRef
+    dependsOn: URIRef
+    shapesBalanceOfPowerIn: URIRef
+    exertsInfluenceIn: URIRef
+    rivalOf: URIRef
+    altersBordersOf: URIRef
+    hindersAccessOf: URIRef
+    constructed: URIRef
+    operates: URIRef
+    operatesIn: URIRef
+    contemplatesStrikesOn: URIRef
+    addresses: URIRef

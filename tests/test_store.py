@@ -1,0 +1,197 @@
+"""Backends: files, an on-disk store, a SPARQL endpoint on loopback; parse errors with positions."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store, serialize
+
+from kgraph.errors import EndpointError, InputFileError, QuerySyntaxError, QueryTimeoutError, RdfSyntaxError
+from kgraph.namespaces import KGR, sparql_prologue
+from kgraph.store import (
+    EndpointBackend,
+    OxigraphBackend,
+    SelectResult,
+    load_into_store,
+    open_backend,
+    parse_file,
+    values_block,
+)
+
+from .conftest import TINY_TTL
+
+LABELS = "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } ORDER BY ?label"
+
+
+def _labels(result: object) -> list[str]:
+    assert isinstance(result, SelectResult)
+    return [row["label"].value for row in result.rows]  # type: ignore[union-attr]
+
+
+def test_files_are_read_as_one_graph(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.nt"
+    extra.write_text(f'<{KGR}zeta> <http://www.w3.org/2004/02/skos/core#prefLabel> "Zeta"@en .\n')
+    backend = open_backend([TINY_TTL, extra])
+    assert _labels(backend.query(LABELS))[-1] == "Zeta"
+    assert len(_labels(backend.query(LABELS))) == len(_labels(open_backend([TINY_TTL]).query(LABELS))) + 1
+
+
+def test_env_variable_names_the_default_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KGRAPH_GRAPH", str(TINY_TTL))
+    assert "Alphaland" in _labels(open_backend().query(LABELS))
+
+
+def test_bindings_are_values_not_syntax() -> None:
+    backend = open_backend([TINY_TTL])
+    hostile = Literal('Alphaland" } UNION { ?s ?p ?label } #')
+    result = backend.query("SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }", {"label": hostile})
+    assert isinstance(result, SelectResult) and result.rows == []
+    found = backend.query("SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }",
+                          {"label": Literal("Alphaland", language="en")})
+    assert [r["s"] for r in found.rows] == [NamedNode(KGR + "alphaland")]  # type: ignore[union-attr]
+    assert values_block("x", [hostile]) == 'VALUES ?x { "Alphaland\\" } UNION { ?s ?p ?label } #" }'
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "where"),
+    [
+        ("<http://a> <http://b> .\n", "bad.ttl", ":1:"),
+        ("@prefix x: <http://x/> .\nx:a x:b x:c ;\n  x:d .\nx:e x:f \"open\n", "bad.ttl", ":3:"),
+        ("<http://a> <http://b> <http://c>\n", "bad.nt", ":"),
+    ],
+)
+def test_malformed_rdf_names_file_and_line(tmp_path: Path, content: str, name: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(RdfSyntaxError) as info:
+        parse_file(path)
+    message = str(info.value)
+    assert message.startswith(str(path) + where) and "\n" not in message
+
+
+def test_unreadable_inputs(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such graph file"):
+        parse_file(tmp_path / "missing.ttl")
+    odd = tmp_path / "graph.docx"
+    odd.write_text("x")
+    with pytest.raises(InputFileError, match="unknown RDF file type .docx"):
+        parse_file(odd)
+    with pytest.raises(InputFileError, match="no such store directory"):
+        open_backend(store=tmp_path / "nostore")
+
+
+def test_sparql_errors_carry_line_and_column() -> None:
+    backend = open_backend([TINY_TTL])
+    with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
+        backend.query("SELECT ?s\nWHERE { ?s ?p }")
+
+
+def test_timeout_stops_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "big.nt"
+    path.write_text("".join(f"<http://e/{i}> <http://p/v> \"{i}\" .\n" for i in range(3000)))
+    backend = open_backend([path])
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }"
+    with pytest.raises(QueryTimeoutError, match="stopped after 0.05 s"):
+        backend.query(slow, timeout=0.05)
+
+
+def test_on_disk_store_holds_what_was_loaded(tmp_path: Path) -> None:
+    count = load_into_store(tmp_path / "db", [TINY_TTL])
+    assert count == len(parse_file(TINY_TTL))
+    backend = open_backend(store=tmp_path / "db")
+    assert "Betastan" in _labels(backend.query(LABELS))
+
+
+def test_failed_load_leaves_store_untouched(tmp_path: Path) -> None:
+    load_into_store(tmp_path / "db", [TINY_TTL])
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://a> <http://b> .\n")
+    with pytest.raises(RdfSyntaxError):
+        load_into_store(tmp_path / "db", [bad])
+    assert len(OxigraphBackend.open_directory(tmp_path / "db").store) == len(parse_file(TINY_TTL))
+
+
+# ---------------------------------------------------------------- a SPARQL endpoint on loopback
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    store: Store
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        query = urllib.parse.parse_qs(self.rfile.read(length).decode())["query"][0]
+        try:
+            result = self.store.query(query)
+        except SyntaxError as e:
+            self.send_response(400)
+            self.end_headers()
+            self.wfile.write(str(e).encode())
+            return
+        if isinstance(result, QueryBoolean):
+            body, ctype = json.dumps({"head": {}, "boolean": bool(result)}).encode(), "application/sparql-results+json"
+        elif isinstance(result, QuerySolutions):
+            variables = [v.value for v in result.variables]
+            bindings = []
+            for sol in result:
+                row = {}
+                for v in variables:
+                    term = sol[v]
+                    if isinstance(term, NamedNode):
+                        row[v] = {"type": "uri", "value": term.value}
+                    elif isinstance(term, Literal):
+                        row[v] = {"type": "literal", "value": term.value}
+                        if term.language:
+                            row[v]["xml:lang"] = term.language
+                        else:
+                            row[v]["datatype"] = term.datatype.value
+                bindings.append(row)
+            body = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
+            ctype = "application/sparql-results+json"
+        else:
+            body, ctype = serialize(list(result), format=RdfFormat.N_TRIPLES) or b"", "application/n-triples"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def endpoint() -> Iterator[str]:
+    store = Store()
+    store.load(path=str(TINY_TTL), format=RdfFormat.TURTLE)
+    handler = type("Handler", (_Endpoint,), {"store": store})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+def test_endpoint_answers_like_local_files(endpoint: str) -> None:
+    remote, local = open_backend(endpoint=endpoint), open_backend([TINY_TTL])
+    assert _labels(remote.query(LABELS)) == _labels(local.query(LABELS))
+    assert remote.query("ASK { ?s a kg:Claim }") is True
+    bound = remote.query(LABELS.replace(" ORDER BY ?label", ""), {"s": NamedNode(KGR + "betastan")})
+    assert _labels(bound) == ["Betastan"]
+    construct = remote.query("CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }")
+    assert isinstance(construct, list) and len(construct) == len(_labels(local.query(LABELS)))
+    assert sparql_prologue().startswith("PREFIX kg:")
+
+
+def test_endpoint_errors_are_one_line(endpoint: str) -> None:
+    with pytest.raises(EndpointError, match="answered HTTP 400"):
+        EndpointBackend(endpoint).query("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(EndpointError, match="could not be reached"):
+        EndpointBackend("http://127.0.0.1:9/sparql").query("ASK {}", timeout=2)
+    with pytest.raises(Exception, match="must be an http"):
+        EndpointBackend("ftp://example.org/sparql")
