@@ -111,9 +111,10 @@ def test_on_disk_store_holds_what_was_loaded(tmp_path: Path) -> None:
 def test_failed_load_leaves_store_untouched(tmp_path: Path) -> None:
     load_into_store(tmp_path / "db", [TINY_TTL])
     bad = tmp_path / "bad.ttl"
-    bad.write_text("<http://a> <http://b> .\n")
+    # Valid triples first, an error at the end: nothing of it may reach the store.
+    bad.write_text("".join(f"<http://a/{i}> <http://b> <http://c> .\n" for i in range(500)) + "<http://a> <http://b> .\n")
     with pytest.raises(RdfSyntaxError):
-        load_into_store(tmp_path / "db", [bad])
+        load_into_store(tmp_path / "db", [TINY_TTL, bad])
     assert len(OxigraphBackend.open_directory(tmp_path / "db").store) == len(parse_file(TINY_TTL))
 
 

@@ -360,17 +360,23 @@ def open_backend(
 
 
 def load_into_store(directory: str | Path, paths: Sequence[str | Path]) -> int:
-    """Bulk-load RDF files into an on-disk store (created if missing); returns its triple count."""
+    """Bulk-load RDF files into an on-disk store (created if missing); returns its triple count.
+
+    Every file is parsed once before anything is written, because a bulk load is not
+    transactional: a syntax error half-way must not leave half a file in the store.
+    """
     for p in paths:
-        rdf_format_for(p)
+        fmt = rdf_format_for(p)
         if not Path(p).is_file():
             raise InputFileError(f"{p}: no such graph file")
-    backend = OxigraphBackend.open_directory(directory, read_only=False)
-    for p in paths:
         try:
-            backend.store.bulk_load(path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri())
+            for _ in parse(path=str(p), format=fmt, base_iri=Path(p).resolve().as_uri()):
+                pass
         except SyntaxError as e:
             raise _syntax_error(str(p), e) from None
+    backend = OxigraphBackend.open_directory(directory, read_only=False)
+    for p in paths:
+        backend.store.bulk_load(path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri())
     backend.store.flush()
     return len(backend.store)
 
