@@ -48,10 +48,15 @@ def test_bad_dataset_is_one_line_and_leaves_output_alone(run_cli, tmp_path: Path
     out.write_text("previous\n")
     cases = {
         "syntax.yaml": ("source: [unclosed\n", "malformed YAML"),
-        "schema.yaml": (TINY_YAML.read_text().replace("modality: reported", "modality: rumoured"), "claims.0.modality"),
+        "schema.yaml": (
+            TINY_YAML.read_text().replace("modality: reported", "modality: rumoured"),
+            "claims.0.modality",
+        ),
         "share.yaml": (TINY_YAML.read_text().replace("share: 0.6", "share: 1.6"), "share"),
-        "date.yaml": (TINY_YAML.read_text().replace('point_in_time: "2021-03"', 'point_in_time: "2021-13"'),
-                      "is not a date"),
+        "date.yaml": (
+            TINY_YAML.read_text().replace('point_in_time: "2021-03"', 'point_in_time: "2021-13"'),
+            "is not a date",
+        ),
         "ref.yaml": (TINY_YAML.read_text().replace("object: delta-valley", "object: atlantis"), "atlantis"),
     }
     for name, (text, fragment) in cases.items():

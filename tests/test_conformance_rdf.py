@@ -25,8 +25,10 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 def _cases() -> list[tuple[str, str, Path, Path | None, str]]:
     cases = []
-    for suite, base in (("rdf-turtle", "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"),
-                        ("rdf-n-triples", "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-n-triples/")):
+    for suite, base in (
+        ("rdf-turtle", "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"),
+        ("rdf-n-triples", "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-n-triples/"),
+    ):
         manifest = SUITES / suite / "manifest.ttl"
         if not manifest.is_file():
             continue
@@ -41,9 +43,19 @@ def _cases() -> list[tuple[str, str, Path, Path | None, str]]:
                 continue
             result = props.get(MF + "result")
             name = str(props.get(MF + "name", subject)).strip('"')
-            to_path = lambda node: SUITES / suite / node.value[len(base):]  # noqa: E731
-            cases.append((f"{suite}/{name}", kind.value[len(RDFT):], to_path(action),
-                          to_path(result) if result is not None else None, base + to_path(action).name))
+
+            def to_path(node: NamedNode, suite: str = suite, base: str = base) -> Path:
+                return SUITES / suite / node.value[len(base) :]
+
+            cases.append(
+                (
+                    f"{suite}/{name}",
+                    kind.value[len(RDFT) :],
+                    to_path(action),
+                    to_path(result) if result is not None else None,
+                    base + to_path(action).name,
+                )
+            )
     return cases
 
 
@@ -60,7 +72,9 @@ def test_suites_are_present() -> None:
 
 def _canonical(path: Path, base: str) -> set[str]:
     """The triples with blank nodes canonically renamed (RDF canonicalization), as strings."""
-    dataset = Dataset(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in parse_file(path, base_iri=base))
+    dataset = Dataset(
+        Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in parse_file(path, base_iri=base)
+    )
     dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     return {str(q) for q in dataset}
 

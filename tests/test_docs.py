@@ -34,12 +34,16 @@ def test_every_vocabulary_term_is_documented_and_declared() -> None:
     ontology = rdflib.Graph()
     for name in ("kgraph.ttl", "relations.ttl"):
         ontology.parse(ROOT / "src" / "kgraph" / "ontology" / name)
-    declared = {str(s)[len(str(KG._NS)):] for s in ontology.subjects() if str(s).startswith(str(KG._NS))}
+    declared = {str(s)[len(str(KG._NS)) :] for s in ontology.subjects() if str(s).startswith(str(KG._NS))}
     text = _docs_text()
     undeclared = [t for t in terms if t not in declared]
     undocumented = [t for t in terms if f"kg:{t}" not in text]
-    unlabelled = [t for t in terms if (KG[t], rdflib.RDFS.label, None) not in ontology
-                  or (KG[t], rdflib.RDFS.comment, None) not in ontology]
+    unlabelled = [
+        t
+        for t in terms
+        if (KG[t], rdflib.RDFS.label, None) not in ontology
+        or (KG[t], rdflib.RDFS.comment, None) not in ontology
+    ]
     extra = sorted(declared - set(terms))
     assert not undeclared, f"terms missing from the ontology: {undeclared}"
     assert not undocumented, f"terms missing from docs/: {undocumented}"

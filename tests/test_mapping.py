@@ -21,12 +21,16 @@ from .conftest import TINY_YAML
 SHA = "0" * 64
 slugs = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 words = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\"<>&'\n"), min_size=1, max_size=30
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\"<>&'\n"),
+    min_size=1,
+    max_size=30,
 )
 dates = st.sampled_from(["2015", "2022-12", "2023-09-19", "--09-19", "-0044"])
 decimals = st.decimals(min_value=0, max_value=10**12, places=3, allow_nan=False, allow_infinity=False)
 shares = st.decimals(min_value=0, max_value=1, places=2, allow_nan=False, allow_infinity=False)
-spans = st.tuples(st.integers(0, 1000), st.integers(1, 500)).map(lambda t: Evidence(start=t[0], end=t[0] + t[1]))
+spans = st.tuples(st.integers(0, 1000), st.integers(1, 500)).map(
+    lambda t: Evidence(start=t[0], end=t[0] + t[1])
+)
 qualifiers = st.builds(
     Qualifiers,
     point_in_time=st.none() | dates,
@@ -69,21 +73,29 @@ def datasets(draw: st.DrawFn) -> Dataset:
             Claim(
                 key=f"c{n}",
                 subject=draw(st.sampled_from(ids)),
-                predicate="characteristic" if literal else draw(st.sampled_from(["suppliesArmsTo", "allyOf"])),
+                predicate="characteristic"
+                if literal
+                else draw(st.sampled_from(["suppliesArmsTo", "allyOf"])),
                 object=obj,
                 text=draw(words),
-                modality=draw(st.sampled_from(["asserted", "reported", "alleged", "analysis", "curatorInferred"])),
+                modality=draw(
+                    st.sampled_from(["asserted", "reported", "alleged", "analysis", "curatorInferred"])
+                ),
                 attributed_to=sorted(set(draw(st.lists(st.sampled_from(ids), max_size=2)))),
                 qualifiers=draw(qualifiers),
-                evidence=sorted(draw(st.lists(spans, min_size=1, max_size=2, unique_by=lambda e: (e.start, e.end))),
-                                key=lambda e: (e.start, e.end)),
+                evidence=sorted(
+                    draw(st.lists(spans, min_size=1, max_size=2, unique_by=lambda e: (e.start, e.end))),
+                    key=lambda e: (e.start, e.end),
+                ),
                 note=draw(st.none() | words),
             )
         )
     # A claim may back earlier ones (no cycles needed, but allowed).
     for i, c in enumerate(claims[1:], 1):
         c.supports = sorted(set(draw(st.lists(st.sampled_from([f"c{j}" for j in range(i)]), max_size=2))))
-    source = Source(id=draw(slugs), title=draw(words), sha256=SHA, length=2000, description=draw(st.none() | words))
+    source = Source(
+        id=draw(slugs), title=draw(words), sha256=SHA, length=2000, description=draw(st.none() | words)
+    )
     return Dataset(source=source, actors=actors, claims=claims)
 
 
@@ -94,7 +106,9 @@ def normalized(ds: Dataset) -> tuple[list[dict], list[dict]]:  # type: ignore[ty
         d = a.model_dump()
         d["aliases"] = sorted(d["aliases"])
         d["source"] = None
-        d["mentions"] = [{"source": ds.source.id, "start": m.start, "end": m.end, "exact": None} for m in a.mentions]
+        d["mentions"] = [
+            {"source": ds.source.id, "start": m.start, "end": m.end, "exact": None} for m in a.mentions
+        ]
         actors.append(d)
     claims = []
     key_to_id = {c.key: claim_iri(c, ds.source.id).value for c in ds.claims}
@@ -102,7 +116,9 @@ def normalized(ds: Dataset) -> tuple[list[dict], list[dict]]:  # type: ignore[ty
         d = c.model_dump()
         d["id"] = key_to_id[c.key]
         d["source"] = ds.source.id
-        d["evidence"] = [{"source": ds.source.id, "start": e.start, "end": e.end, "exact": None} for e in c.evidence]
+        d["evidence"] = [
+            {"source": ds.source.id, "start": e.start, "end": e.end, "exact": None} for e in c.evidence
+        ]
         d["supports"] = sorted(c.supports)
         claims.append(d)
     return actors, sorted(claims, key=lambda d: d["id"])
@@ -130,8 +146,14 @@ def test_tiny_fixture_round_trips_and_is_stable() -> None:
 
 
 def test_claim_id_follows_content_not_wording() -> None:
-    base = Claim(subject="a", predicate="allyOf", object="b", text="one way", modality="asserted",
-                 evidence=[Evidence(start=0, end=1)])
+    base = Claim(
+        subject="a",
+        predicate="allyOf",
+        object="b",
+        text="one way",
+        modality="asserted",
+        evidence=[Evidence(start=0, end=1)],
+    )
     reworded = base.model_copy(update={"text": "another way", "evidence": [Evidence(start=5, end=9)]})
     hedged = base.model_copy(update={"modality": "alleged"})
     assert claim_iri(base, "s") == claim_iri(reworded, "s")

@@ -145,7 +145,7 @@ def resolve_term(ref: str, *, kind: str = "entity") -> NamedNode:
         if iri is None:
             raise DataModelError(f"unknown prefix in {ref!r}; known: {', '.join(PREFIXES)}")
         if iri.startswith(KG):
-            _check_kg_term(iri[len(KG):])
+            _check_kg_term(iri[len(KG) :])
         return _n(iri)
     if kind == "predicate":
         _check_kg_term(ref)
@@ -168,9 +168,14 @@ def object_term(obj: str | LiteralValue) -> Term:
             return Literal(obj.value, language=obj.language)
         if obj.datatype:
             dt = resolve_term(obj.datatype, kind="datatype")
-            if dt.value.startswith(XSD) and dt.value[len(XSD):] in ("date", "gYear", "gYearMonth", "gMonthDay"):
+            if dt.value.startswith(XSD) and dt.value[len(XSD) :] in (
+                "date",
+                "gYear",
+                "gYearMonth",
+                "gMonthDay",
+            ):
                 try:
-                    if date_datatype(obj.value) != dt.value[len(XSD):]:
+                    if date_datatype(obj.value) != dt.value[len(XSD) :]:
                         raise ValueError
                 except ValueError:
                     raise DataModelError(f"{obj.value!r} is not a valid {compact_iri(dt.value)}") from None
@@ -215,7 +220,9 @@ def mention_iri(entity: str, source: str, span: Evidence) -> NamedNode:
 # ---------------------------------------------------------------- models -> triples
 
 
-def _annotation(node: NamedNode, body: NamedNode, source: NamedNode, span: Evidence, motivation: str) -> list[Triple]:
+def _annotation(
+    node: NamedNode, body: NamedNode, source: NamedNode, span: Evidence, motivation: str
+) -> list[Triple]:
     target = _n(node.value + "-target")
     selector = _n(node.value + "-selector")
     return [
@@ -289,7 +296,11 @@ def wikidata_claim(entity: Entity, source: str) -> Claim:
 def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode]) -> list[Triple]:
     src_slug = claim.source or default_source
     c = claim_iri(claim, src_slug)
-    s, p, o = resolve_term(claim.subject), resolve_term(claim.predicate, kind="predicate"), object_term(claim.object)
+    s, p, o = (
+        resolve_term(claim.subject),
+        resolve_term(claim.predicate, kind="predicate"),
+        object_term(claim.object),
+    )
     src = source_iri(src_slug)
     if not claim.evidence:
         raise DataModelError(f"claim {claim.key or c.value!r} has no evidence")
@@ -319,8 +330,13 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     if claim.note:
         out.append(Triple(c, _n(SKOS + "editorialNote"), _text(claim.note)))
     for i, span in enumerate(sorted(claim.evidence, key=lambda e: (e.start, e.end)), 1):
-        out += _annotation(_n(f"{c.value}-ev{i}"), c, src if span.source is None else source_iri(span.source), span,
-                           "describing")
+        out += _annotation(
+            _n(f"{c.value}-ev{i}"),
+            c,
+            src if span.source is None else source_iri(span.source),
+            span,
+            "describing",
+        )
     if claim.modality in DIRECT_MODALITIES:
         out.append(Triple(s, p, o))
     return out
@@ -349,20 +365,31 @@ def dataset_triples(datasets: Dataset | Sequence[Dataset]) -> list[Triple]:
         if len(keys) != len([c for c in ds.claims if c.key]):
             raise DataModelError(f"{ds.source.id}: two claims share a key")
         for claim in ds.claims:
-            for ref in [claim.subject, *claim.attributed_to] + ([claim.object] if isinstance(claim.object, str) else []):
+            for ref in [claim.subject, *claim.attributed_to] + (
+                [claim.object] if isinstance(claim.object, str) else []
+            ):
                 if ":" not in ref and ref not in entities:
-                    raise DataModelError(f"claim {claim.key or claim.text[:40]!r} names unknown actor or event {ref!r}")
+                    raise DataModelError(
+                        f"claim {claim.key or claim.text[:40]!r} names unknown actor or event {ref!r}"
+                    )
             triples = claim_triples(claim, ds.source.id, keys)
-            node = triples[0].subject.value
+            node = str(triples[0].subject)
             if node in claim_nodes and set(claim_nodes[node]) != set(triples):
-                raise DataModelError(f"claim {claim.key!r} says the same as another claim but differs in detail")
+                raise DataModelError(
+                    f"claim {claim.key!r} says the same as another claim but differs in detail"
+                )
             claim_nodes[node] = triples
             out += triples
     return sorted(set(out), key=_triple_key)
 
 
 def _triple_key(t: Triple) -> tuple[str, int, str, str]:
-    return (t.subject.value, 0 if t.predicate == RDF_TYPE else 1, compact_iri(t.predicate.value), str(t.object))
+    return (
+        t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject),
+        0 if t.predicate == RDF_TYPE else 1,
+        compact_iri(t.predicate.value),
+        str(t.object),
+    )
 
 
 # ---------------------------------------------------------------- triples -> models
@@ -372,8 +399,8 @@ def _ref(term: Term) -> str:
     """IRI -> the short reference a dataset would use: slug for our resources, else CURIE or IRI."""
     if isinstance(term, NamedNode):
         if term.value.startswith(KGR):
-            local = term.value[len(KGR):]
-            return local[len(SOURCE_PREFIX):] if local.startswith(SOURCE_PREFIX) else local
+            local = term.value[len(KGR) :]
+            return local[len(SOURCE_PREFIX) :] if local.startswith(SOURCE_PREFIX) else local
         curie = compact_iri(term.value)
         if curie.startswith("kg:"):
             return curie[3:]
@@ -395,14 +422,18 @@ def _literal_value(term: Term) -> str | LiteralValue:
 class Corpus:
     """Everything a graph says, as models: read back by :func:`from_triples`."""
 
-    def __init__(self, sources: list[Source], entities: list[Entity], events: list[Entity], claims: list[Claim]):
+    def __init__(
+        self, sources: list[Source], entities: list[Entity], events: list[Entity], claims: list[Claim]
+    ):
         self.sources = sources
         self.actors = entities
         self.events = events
         self.claims = claims
 
 
-def _spans(graph: dict[str, dict[str, list[Term]]], body_index: dict[str, list[str]], node: str) -> list[Evidence]:
+def _spans(
+    graph: dict[str, dict[str, list[Term]]], body_index: dict[str, list[str]], node: str
+) -> list[Evidence]:
     spans = []
     for ann in body_index.get(node, []):
         for target in graph[ann].get(OA + "hasTarget", []):
@@ -413,8 +444,11 @@ def _spans(graph: dict[str, dict[str, list[Term]]], body_index: dict[str, list[s
                 start, end = props.get(OA + "start", [None])[0], props.get(OA + "end", [None])[0]
                 if isinstance(start, Literal) and isinstance(end, Literal):
                     spans.append(
-                        Evidence(source=_ref(src) if src is not None else None, start=int(start.value),
-                                 end=int(end.value))
+                        Evidence(
+                            source=_ref(src) if src is not None else None,
+                            start=int(start.value),
+                            end=int(end.value),
+                        )
                     )
     return sorted(spans, key=lambda e: (e.source or "", e.start, e.end))
 
@@ -428,8 +462,8 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
     """Read sources, actors, events and claims back from triples in the shape above."""
     graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
-        key = t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject)
-        graph[key][t.predicate.value].append(t.object)  # type: ignore[arg-type]
+        node_key = t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject)
+        graph[node_key][t.predicate.value].append(t.object)  # type: ignore[arg-type]
     body_index: dict[str, list[str]] = defaultdict(list)
     for node, props in graph.items():
         for body in props.get(OA + "hasBody", []):
@@ -476,7 +510,7 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
             and isinstance(o, NamedNode)
             and o.value.startswith(WD)
         ):
-            wikidata[_ref(s)] = o.value[len(WD):]
+            wikidata[_ref(s)] = o.value[len(WD) :]
             continue
         quals: dict[str, object] = {}
         for iri, (field, kind) in _QUALIFIER_BY_IRI.items():
@@ -515,7 +549,7 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
         specific = sorted(t for t in ts if t.startswith(KG) and t not in (KG + "Actor",)) or [KG + "Event"]
         entity = Entity(
             id=_ref(NamedNode(node)),
-            type=specific[0][len(KG):],
+            type=specific[0][len(KG) :],
             label=text(props, SKOS + "prefLabel") or "",
             aliases=sorted(a.value for a in props.get(SKOS + "altLabel", []) if isinstance(a, Literal)),
             description=text(props, DCT + "description"),

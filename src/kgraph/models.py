@@ -80,7 +80,9 @@ class Evidence(_Model):
 class Qualifiers(_Model):
     """When, how much and of what: Wikidata-style qualifiers on a claim."""
 
-    point_in_time: str | None = Field(default=None, description="dcterms:date; YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD")
+    point_in_time: str | None = Field(
+        default=None, description="dcterms:date; YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD"
+    )
     start: str | None = Field(default=None, description="schema:startDate")
     end: str | None = Field(default=None, description="schema:endDate")
     duration: str | None = Field(default=None, description="schema:duration, xsd:duration such as PT24H")
@@ -98,7 +100,9 @@ class Qualifiers(_Model):
     @field_validator("duration")
     @classmethod
     def _duration(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$", v):
+        if v is not None and not re.match(
+            r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$", v
+        ):
             raise ValueError(f"{v!r} is not an xsd:duration such as PT24H or P3D")
         return v
 
@@ -144,7 +148,9 @@ class Entity(_Model):
         default=None, pattern=r"^Q\d+$", description="added by the curator, never by the article"
     )
     mentions: list[Evidence] = Field(default_factory=list, description="where the source names it")
-    source: str | None = Field(default=None, description="the source of the mentions; the dataset's by default")
+    source: str | None = Field(
+        default=None, description="the source of the mentions; the dataset's by default"
+    )
 
 
 class Claim(_Model):

@@ -48,7 +48,7 @@ class NameMatch:
 
     @property
     def slug(self) -> str:
-        return self.iri[len(KGR):] if self.iri.startswith(KGR) else self.curie
+        return self.iri[len(KGR) :] if self.iri.startswith(KGR) else self.curie
 
 
 def normalize(name: str) -> str:
@@ -61,7 +61,7 @@ def normalize(name: str) -> str:
 
 def _type_of(types: list[str]) -> str:
     specific = sorted(t for t in types if t.startswith(KG) and t != KG + "Actor")
-    return specific[0][len(KG):] if specific else "Actor"
+    return specific[0][len(KG) :] if specific else "Actor"
 
 
 def _by_iri(backend: Backend, iri: str) -> NameMatch | None:
@@ -109,6 +109,7 @@ def resolve(backend: Backend, name: str) -> NameMatch:
     raw = name.strip()
     if not raw or len(raw) > 500:
         raise NotFoundError(f"no actor or event named {name!r}")
+    iri: str | None
     if re.fullmatch(r"<?(https?|urn):[^\s<>\"{}|\\^`]+>?", raw):
         iri = raw.strip("<>")
     else:
@@ -122,12 +123,14 @@ def resolve(backend: Backend, name: str) -> NameMatch:
     wanted = normalize(raw)
     index = label_index(backend)
     exact = sorted(iri for iri, (_, labels) in index.items() if any(normalize(x) == wanted for x in labels))
-    slug_hits = sorted(iri for iri in index if iri.startswith(KGR) and normalize(iri[len(KGR):]) == wanted)
+    slug_hits = sorted(iri for iri in index if iri.startswith(KGR) and normalize(iri[len(KGR) :]) == wanted)
     hits = exact or slug_hits
     if len(hits) == 1:
         return index[hits[0]][0]
     if len(hits) > 1:
-        raise AmbiguousNameError(raw, [f"{m.label} ({m.type}, {m.curie})" for m in (index[i][0] for i in hits)])
+        raise AmbiguousNameError(
+            raw, [f"{m.label} ({m.type}, {m.curie})" for m in (index[i][0] for i in hits)]
+        )
 
     # Unknown: suggest the closest labels, by similarity or by containment.
     all_labels = {normalize(x): x for _, labels in index.values() for x in labels}

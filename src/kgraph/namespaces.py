@@ -53,7 +53,7 @@ def compact_iri(iri: str) -> str:
         if iri.startswith(ns) and len(ns) > len(best):
             best, best_prefix = ns, prefix
     if best:
-        local = iri[len(best):]
+        local = iri[len(best) :]
         if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
             return f"{best_prefix}:{local}"
     return iri

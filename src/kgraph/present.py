@@ -75,12 +75,16 @@ def qualifier_summary(q: Qualifiers) -> str:
     if q.value is not None:
         parts.append(f"{approx}{_number(q.value)}" + (f" {q.unit}" if q.unit else ""))
     elif q.min_value is not None and q.max_value is not None:
-        parts.append(f"{approx}{_number(q.min_value)}–{_number(q.max_value)}" + (f" {q.unit}" if q.unit else ""))
+        parts.append(
+            f"{approx}{_number(q.min_value)}–{_number(q.max_value)}" + (f" {q.unit}" if q.unit else "")
+        )
     elif q.min_value is not None:
         parts.append(f"{approx}at least {_number(q.min_value)}" + (f" {q.unit}" if q.unit else ""))
     elif q.max_value is not None:
-        parts.append(f"{'nearly' if q.approximate else 'at most'} {_number(q.max_value)}"
-                     + (f" {q.unit}" if q.unit else ""))
+        parts.append(
+            f"{'nearly' if q.approximate else 'at most'} {_number(q.max_value)}"
+            + (f" {q.unit}" if q.unit else "")
+        )
     if q.item:
         parts.append(q.item)
     when = _date_range(q)

@@ -24,10 +24,10 @@ from pyoxigraph import (
     DefaultGraph,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
-    Quad,
     RdfFormat,
     Store,
     Triple,
@@ -72,8 +72,10 @@ def rdf_format_for(path: str | Path) -> RdfFormat:
     ext = name.rsplit(".", 1)[-1] if "." in Path(name).name else ""
     fmt = RdfFormat.from_extension(ext) if ext else None
     if fmt is None:
-        raise InputFileError(f"{path}: unknown RDF file type {('.' + ext) if ext else '(no extension)'}; "
-                             "use .ttl, .nt, .nq, .trig, .rdf or .jsonld")
+        raise InputFileError(
+            f"{path}: unknown RDF file type {('.' + ext) if ext else '(no extension)'}; "
+            "use .ttl, .nt, .nq, .trig, .rdf or .jsonld"
+        )
     return fmt
 
 
@@ -155,8 +157,9 @@ class Backend(Protocol):
 
     description: str
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult: ...
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> QueryResult: ...
 
     def triples(self) -> Iterable[Triple]: ...
 
@@ -195,20 +198,27 @@ class OxigraphBackend:
             raise InputFileError(f"{directory}: cannot open store: {e}") from None
         return cls(store, f"store {directory}")
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> QueryResult:
         _check_bindings(bindings)
-        substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+            Variable(k): v for k, v in (bindings or {}).items()
+        }
 
         def run() -> QueryResult:
-            result = self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None,
-                                      use_default_graph_as_union=True)
+            result = self.store.query(
+                sparql,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+                use_default_graph_as_union=True,
+            )
             if isinstance(result, QueryBoolean):
                 return bool(result)
             if isinstance(result, QuerySolutions):
                 variables = [v.value for v in result.variables]
                 rows = [{name: sol[name] for name in variables} for sol in result]
-                return SelectResult(variables, rows)  # type: ignore[arg-type]
+                return SelectResult(variables, rows)
             assert isinstance(result, QueryTriples)
             return list(result)
 
@@ -272,23 +282,29 @@ class EndpointBackend:
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode({"query": sparql}).encode(),
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded",
-                     "User-Agent": "kgraph"},
+            headers={
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": "kgraph",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout or None) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as e:
             detail = e.read(300).decode("utf-8", "replace").strip().splitlines()
-            raise EndpointError(f"{self.url} answered HTTP {e.code}: {detail[0] if detail else e.reason}") from None
+            raise EndpointError(
+                f"{self.url} answered HTTP {e.code}: {detail[0] if detail else e.reason}"
+            ) from None
         except TimeoutError:
             raise QueryTimeoutError(f"{self.url} did not answer within {timeout:g} s") from None
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise EndpointError(f"{self.url} could not be reached: {reason}") from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> QueryResult:
         _check_bindings(bindings)
         from kgraph.namespaces import sparql_prologue
 
@@ -300,7 +316,7 @@ class EndpointBackend:
         if form in ("CONSTRUCT", "DESCRIBE"):
             data = self._post(text, "application/n-triples", timeout)
             try:
-                return list(parse(data, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+                return [q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)]
             except SyntaxError as e:
                 raise EndpointError(f"{self.url} sent malformed N-Triples: {e}") from None
         data = self._post(text, "application/sparql-results+json", timeout)

@@ -3,6 +3,7 @@ errors become exit codes and one-line messages (docs/cli.md#exit-codes)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -47,10 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `kgraph claims | head` closed the pipe: not an error worth a message.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter shutdown quiet
-        except OSError:
-            pass
         return 0
     except Exception as e:
         if debug:
@@ -58,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         # typer's (click's) usage errors: duck-typed, since typer vendors click from 0.29 on.
         if hasattr(e, "format_message") and isinstance(getattr(e, "exit_code", None), int):
             command_name = getattr(getattr(getattr(e, "ctx", None), "command", None), "name", None)
-            hint = f" (see `kgraph {command_name} --help`)" if command_name and command_name != "kgraph" else ""
+            hint = (
+                f" (see `kgraph {command_name} --help`)" if command_name and command_name != "kgraph" else ""
+            )
             fail(str(e.format_message()).replace("\n", " ") + hint)
             return EXIT_USAGE
         fail(f"internal error: {type(e).__name__}: {e} (a bug: rerun with KGRAPH_DEBUG=1 and report it)")

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-
 
 if TYPE_CHECKING:
     from kgraph.api import KGraph
@@ -37,7 +36,8 @@ app = typer.Typer(
 GraphOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--graph", "-g",
+        "--graph",
+        "-g",
         help="RDF file to read instead of the bundled graph (repeatable: files are read as one graph). "
         "Default: $KGRAPH_GRAPH or the bundled article graph.",
         show_default=False,

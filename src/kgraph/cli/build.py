@@ -12,10 +12,12 @@ from kgraph.cli.base import app, fail
 
 @app.command("build")
 def build_command(
-    source_dir: Annotated[
-        Path, typer.Option("--from", help="Folder of curated YAML datasets.")
-    ] = Path("data/source"),
-    output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("data/claims.ttl"),
+    source_dir: Annotated[Path, typer.Option("--from", help="Folder of curated YAML datasets.")] = Path(
+        "data/source"
+    ),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path(
+        "data/claims.ttl"
+    ),
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when the output is not current.")
     ] = False,
