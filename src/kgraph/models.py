@@ -37,10 +37,16 @@ def date_datatype(value: str) -> str:
     """
     for pattern, datatype in _DATE_PATTERNS:
         if re.match(pattern, value):
-            if datatype == "date":
-                import datetime
+            import datetime
 
-                datetime.date.fromisoformat(value.lstrip("-"))  # rejects 2023-02-30
+            try:
+                if datatype == "date":
+                    datetime.date.fromisoformat(value.lstrip("-"))  # rejects 2023-02-30
+                elif datatype == "gMonthDay":
+                    # 2000 is a leap year, so --02-29 passes and --02-30 or --04-31 do not.
+                    datetime.date(2000, int(value[2:4]), int(value[5:7]))
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date: that day does not exist") from None
             return datatype
     raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD or --MM")
 

@@ -38,6 +38,7 @@ GraphOption = Annotated[
     typer.Option(
         "--graph",
         "-g",
+        metavar="PATH",
         help="RDF file to read instead of the bundled graph (repeatable: files are read as one graph). "
         "Default: $KGRAPH_GRAPH or the bundled article graph.",
         show_default=False,
