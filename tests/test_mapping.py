@@ -90,6 +90,13 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 note=draw(st.none() | words),
             )
         )
+    # Two claims that say the same thing are one claim (same IRI): keep the first of each.
+    unique: dict[str, Claim] = {}
+    for c in claims:
+        unique.setdefault(claim_iri(c, "any-source").value, c)
+    claims = list(unique.values())
+    for n, c in enumerate(claims):
+        c.key = f"c{n}"
     # A claim may back earlier ones (no cycles needed, but allowed).
     for i, c in enumerate(claims[1:], 1):
         c.supports = sorted(set(draw(st.lists(st.sampled_from([f"c{j}" for j in range(i)]), max_size=2))))

@@ -109,11 +109,13 @@ def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]
         raise RdfSyntaxError(str(path), str(e)) from None
 
 
-def _run_with_timeout(fn: Callable[[], T], timeout: float | None) -> T:
+def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: threading.Event | None = None) -> T:
     """Run ``fn`` in a worker thread; give up waiting after ``timeout`` seconds.
 
     Oxigraph cannot be interrupted mid-query, so the worker is a daemon thread that the
-    process abandons; the CLI exits right after the error.
+    process abandons; the CLI exits right after the error. ``cancel`` is set on timeout so
+    that a worker which checks it between results stops instead of filling memory with
+    rows nobody will read (a library caller's process lives on).
     """
     if timeout is None or timeout <= 0:
         return fn()
@@ -123,12 +125,16 @@ def _run_with_timeout(fn: Callable[[], T], timeout: float | None) -> T:
         try:
             box["value"] = fn()
         except BaseException as e:  # handed over to the caller's thread
-            box["error"] = e
+            # Without its traceback: the frames hold Oxigraph iterators, which must be freed
+            # in this thread (dropped in another, pyo3 prints a RuntimeError).
+            box["error"] = e.with_traceback(None)
 
     worker = threading.Thread(target=work, daemon=True, name="kgraph-query")
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
+        if cancel is not None:
+            cancel.set()
         raise QueryTimeoutError(f"query stopped after {timeout:g} s (raise --timeout to wait longer)")
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
@@ -206,6 +212,8 @@ class OxigraphBackend:
             Variable(k): v for k, v in (bindings or {}).items()
         }
 
+        cancel = threading.Event()
+
         def run() -> QueryResult:
             result = self.store.query(
                 sparql,
@@ -217,13 +225,22 @@ class OxigraphBackend:
                 return bool(result)
             if isinstance(result, QuerySolutions):
                 variables = [v.value for v in result.variables]
-                rows = [{name: sol[name] for name in variables} for sol in result]
+                rows: list[Row] = []
+                for sol in result:
+                    if cancel.is_set():  # timed out: the caller has gone, stop here
+                        break
+                    rows.append({name: sol[name] for name in variables})
                 return SelectResult(variables, rows)
             assert isinstance(result, QueryTriples)
-            return list(result)
+            triples: list[Triple] = []
+            for t in result:
+                if cancel.is_set():
+                    break
+                triples.append(t)
+            return triples
 
         try:
-            return _run_with_timeout(run, timeout)
+            return _run_with_timeout(run, timeout, cancel)
         except SyntaxError as e:
             raise sparql_syntax_error(e) from None
 

@@ -1,1 +1,194 @@
-"""(being written)"""
+"""`kgraph query`: any SPARQL 1.1 query, or one of the named queries shipped with kgraph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kgraph.cli.base import EndpointOption, GraphOption, StoreOption, app, open_graph
+
+if TYPE_CHECKING:
+    from kgraph.query import NamedQuery
+
+_NOT_NAMES = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"}
+
+
+def _read_query(argument: str) -> tuple[str, str | None, NamedQuery | None]:
+    """The query text, the base IRI for its relative IRIs, and the named query it is, if one."""
+    import re
+
+    from kgraph.errors import InputFileError, UsageError
+    from kgraph.fileio import read_text
+    from kgraph.query import named_query
+
+    if argument == "-":
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError as e:
+            raise InputFileError(f"stdin: not UTF-8 text (byte {e.start})") from None
+        return text, Path.cwd().as_uri() + "/", None
+    if argument.startswith("@"):
+        path = Path(argument[1:])
+        if not argument[1:]:
+            raise UsageError("@ must be followed by a file name, e.g. @query.rq")
+        return read_text(path, what="query file"), path.resolve().as_uri(), None
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", argument) and argument.upper() not in _NOT_NAMES:
+        named = named_query(argument)
+        return named.text, None, named
+    if re.fullmatch(r"[^\s{}]+\.(rq|sparql)", argument) and Path(argument).is_file():
+        raise UsageError(f"{argument} is a file: write @{argument} to run the query it holds")
+    return argument, Path.cwd().as_uri() + "/", None
+
+
+def _list_queries(fmt: str | None) -> str:
+    import json
+
+    from kgraph.cli.render import render_rows
+    from kgraph.query import named_queries
+
+    queries = named_queries()
+    fmt = (fmt or "table").lower()
+    if fmt == "json":
+        doc = [
+            {
+                "name": q.name,
+                "description": q.description,
+                "parameters": [
+                    {"name": p.name, "kind": p.kind, "description": p.description} for p in q.parameters
+                ],
+                "notes": q.notes,
+            }
+            for q in queries
+        ]
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt not in ("table", "jsonl", "csv", "tsv"):
+        from kgraph.errors import FormatError
+
+        raise FormatError(f"--list writes table, json, jsonl, csv or tsv, not {fmt!r}")
+    rows = [
+        {
+            "name": q.name,
+            "description": q.description,
+            "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.parameters),
+        }
+        for q in queries
+    ]
+    return render_rows(rows, fmt, ["name", "description", "parameters"])
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="SPARQL text, @FILE (a .rq file), - (read stdin), or the name of a shipped query "
+            "(see --list).",
+            show_default=False,
+        ),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the named queries and their parameters.")
+    ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="SELECT: table (default), json, jsonl, csv, tsv. ASK: table, json. "
+            "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the result to this file (atomically) instead of stdout; "
+            "its extension sets the format when --format is not given.",
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=VALUE: fix a variable of the query to a value (repeatable). "
+            "Named queries list their parameters in --list.",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).")
+    ] = 30.0,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let the query call SERVICE, i.e. send requests to other servers."
+        ),
+    ] = False,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+) -> None:
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query.
+
+    Our prefixes (kg:, kgr:, rdf:, skos:, prov:, schema:, oa:, dcterms:...) are pre-bound.
+    SERVICE is refused unless --allow-service; updates are always refused.
+    """
+    from kgraph.errors import UsageError
+    from kgraph.fileio import atomic_write
+    from kgraph.query import (
+        bind_parameters,
+        check_allowed,
+        check_format,
+        default_format,
+        format_for_path,
+        run_query,
+        serialize,
+        table_rows,
+    )
+
+    if list_:
+        if query is not None or param:
+            raise UsageError("--list takes no query and no --param")
+        text = _list_queries(fmt or (format_for_path(output) if output is not None else None))
+        if output is not None:
+            atomic_write(output, text)
+        else:
+            typer.echo(text, nl=False)
+        return
+    if query is None:
+        raise UsageError(
+            "give a query: SPARQL text, @FILE, - for stdin, or a name from `kgraph query --list`"
+        )
+    if timeout < 0:
+        raise UsageError("--timeout must be 0 (no limit) or more seconds")
+
+    text, base_iri, named = _read_query(query)
+    info = check_allowed(text, allow_service=allow_service)
+    chosen = fmt or (format_for_path(output) if output is not None else None)
+    if info.form is not None:
+        chosen = check_format(info.form, chosen or default_format(info.form))
+    kg = open_graph(graph, store, endpoint)
+    bindings = bind_parameters(kg, param or [], named)
+    result = run_query(
+        kg, text, timeout=timeout or None, allow_service=allow_service, bindings=bindings, base_iri=base_iri
+    )
+    chosen = check_format(result.form, chosen or default_format(result.form))
+    if chosen == "table" and result.form == "SELECT" and not result.variables:
+        rendered = f"(no variables; {result.summary()})\n"
+    elif chosen == "table" and result.form == "SELECT":
+        from kgraph.cli.render import render_rows
+
+        rendered = render_rows(table_rows(result), "table", result.variables)
+    else:
+        rendered = serialize(result, chosen)
+    if output is not None:
+        atomic_write(output, rendered)
+        typer.echo(f"{output}: {result.summary()}", err=True)
+    else:
+        typer.echo(rendered, nl=False)

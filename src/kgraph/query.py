@@ -1,0 +1,885 @@
+"""SPARQL for users: run a query safely, ship named queries, write results in W3C formats.
+
+    run_query(kg, text)       SELECT / ASK / CONSTRUCT / DESCRIBE -> QueryResult
+    named_queries()           the queries shipped in kgraph/queries/*.rq
+    analyze(text)             the query form, and whether it federates (SERVICE) or updates
+    serialize(result, fmt)    json / csv / tsv (W3C results), turtle / ntriples / jsonld (graphs)
+
+Safety: a query is read with a SPARQL tokenizer before anything runs. SERVICE (a request to
+another server) is refused unless the caller allows it; updates (INSERT, DELETE, LOAD, CLEAR...)
+are always refused, since ``kgraph query`` reads a graph and never changes one. Strings, IRIs,
+comments, variables and prefixed names are skipped by the tokenizer, so ``"service"`` or
+``<http://example.org/SERVICE>`` do not trip it. User values reach a query only as RDF terms
+bound to variables, never as query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from typing import Literal as Lit
+
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+
+from kgraph.errors import (
+    EndpointError,
+    FormatError,
+    NotFoundError,
+    QueryNotAllowedError,
+    QuerySyntaxError,
+    UsageError,
+)
+from kgraph.namespaces import KGR, PREFIXES, compact_iri, expand_curie
+from kgraph.store import DEFAULT_TIMEOUT, Backend, OxigraphBackend, SelectResult
+
+if TYPE_CHECKING:
+    from kgraph.api import KGraph
+
+Form = Lit["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+AnyTerm = NamedNode | BlankNode | Literal | Triple
+Row = dict[str, AnyTerm | None]
+
+XSD = PREFIXES["xsd"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+
+QUERY_FORMS: tuple[Form, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
+
+SELECT_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+ASK_FORMATS = ("table", "json")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+ALL_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "turtle", "ntriples", "jsonld")
+
+_EXTENSION_FORMATS = {
+    ".json": "json",
+    ".srj": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "table",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+}
+
+
+# ---------------------------------------------------------------- reading a query
+
+
+_IRI_CHAR = r"""(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"""
+_PN_CHARS = r"\w\u00B7\u0300-\u036F\u203F-\u2040"
+_TOKEN = re.compile(
+    rf"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<iri><{_IRI_CHAR}*>)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'
+               |"(?:[^"\\\n\r]|\\.)*")
+    | (?P<var>[?$][{_PN_CHARS}]+)
+    | (?P<bnode>_:[{_PN_CHARS}.\-]*)
+    | (?P<pname>(?:[^\W\d_][{_PN_CHARS}.\-]*)?:(?:[{_PN_CHARS}:%\-]|\\.|\.(?=[{_PN_CHARS}:%\\\-]))*)
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<number>(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+    | (?P<word>[^\W\d][\w]*)
+    | (?P<quote>['"])
+    | (?P<punct>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _words(text: str) -> Iterator[str]:
+    """The bare words of a SPARQL text (keywords, function names), upper-cased.
+
+    Everything that can carry arbitrary text (strings, IRIs, comments, variables, prefixed
+    names, blank-node labels, language tags) is skipped. A quote that opens no well-formed
+    string is stepped over and scanning goes on, so a malformed query errs towards refusal:
+    an engine laxer about strings than the grammar cannot run a SERVICE hidden after it.
+    """
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "word":
+            yield m.group().upper()
+
+
+def _unescape_codepoints(text: str) -> str:
+    # SPARQL 1.1 (sec. 19.2) applies \u escapes to the whole query before parsing; some engines
+    # (a remote endpoint) may, so `\u0053ERVICE` must count as SERVICE.
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
+
+    return _CODEPOINT.sub(char, text)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What a SPARQL text asks for, read without running it."""
+
+    form: Form | None
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text is an update or not a query."""
+    service: bool
+    """It calls SERVICE: federation, a request to another server."""
+    update: str | None
+    """The first update keyword it uses (INSERT, LOAD...), if any."""
+    keyword: str | None = None
+    """The first keyword after the prologue (BASE, PREFIX); None when there is none."""
+
+
+def analyze(text: str) -> QueryInfo:
+    """The form of a query, and whether it federates or updates; nothing is parsed or run."""
+    variants = [text]
+    unescaped = _unescape_codepoints(text)
+    if unescaped != text:
+        variants.append(unescaped)
+    form: Form | None = None
+    service = False
+    update: str | None = None
+    keyword: str | None = None
+    for i, variant in enumerate(variants):
+        first: str | None = None
+        for word in _words(variant):
+            if first is None and word not in ("BASE", "PREFIX"):
+                first = word
+            if word == "SERVICE":
+                service = True
+            elif word in UPDATE_KEYWORDS and update is None:
+                update = word
+        if i == 0:
+            keyword = first
+            if first in QUERY_FORMS:
+                form = first
+    if update is not None:
+        form = None
+    return QueryInfo(form, service, update, keyword)
+
+
+def check_allowed(text: str, *, allow_service: bool = False) -> QueryInfo:
+    """Raise QueryNotAllowedError for updates, and for SERVICE unless ``allow_service``."""
+    info = analyze(text)
+    if info.update is not None:
+        raise QueryNotAllowedError(
+            f"this is a SPARQL update ({info.update}); kgraph query only reads graphs and never "
+            "changes one (edit data/source/*.yaml and run `kgraph build`, or `kgraph load` a store)"
+        )
+    if info.keyword is None:
+        # Only a prologue and comments (a valid, empty *update*): say so rather than "expected [_]".
+        raise QuerySyntaxError("no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
+    if info.service and not allow_service:
+        raise QueryNotAllowedError(
+            "the query calls SERVICE, which sends requests to another server; "
+            "rerun with --allow-service if you mean it"
+        )
+    return info
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class QueryResult:
+    """What a query gave: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+
+    form: Form
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "SELECT" else len(self.triples)
+
+    def summary(self) -> str:
+        """``3 rows``, ``12 triples`` or ``true``: what a message about the result says."""
+        if self.form == "ASK":
+            return "true" if self.boolean else "false"
+        if self.form == "SELECT":
+            return f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+        return f"{len(self.triples)} triple{'s' if len(self.triples) != 1 else ''}"
+
+
+_POSITION = re.compile(r"^malformed SPARQL: line (\d+)(?:, column (\d+))?: (.*)$", re.DOTALL)
+
+
+_EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\s,]+')
+
+
+def _shorten(message: str, keep: int = 8) -> str:
+    """Oxigraph lists every token it would accept; a reader needs the first few."""
+    head, sep, rest = message.partition("expected one of ")
+    if not sep:
+        return message
+    options = [m.group() for m in _EXPECTED.finditer(rest)]
+    if len(options) <= keep:
+        return message
+    return f"{head}expected one of {', '.join(options[:keep])} (or {len(options) - keep} more)"
+
+
+def _shift_lines(err: QuerySyntaxError, lines: int) -> QuerySyntaxError:
+    """The same error with its line counted in the user's text, not ours, and a short message."""
+    m = _POSITION.match(str(err))
+    if m is None or err.line is None:
+        return err
+    line = err.line - lines if err.line > lines else err.line
+    return QuerySyntaxError(_shorten(m.group(3)), line, err.column)
+
+
+def _undeclared_prefix(text: str) -> QuerySyntaxError | None:
+    """A clearer message than the parser's when a prefixed name uses a prefix nobody declared."""
+    declared = set(PREFIXES)
+    previous = ""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "quote":
+            return None
+        if kind in ("ws", "comment"):
+            continue
+        token = m.group()
+        if kind == "pname":
+            prefix = token.split(":", 1)[0]
+            if previous == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                line = text.count("\n", 0, m.start()) + 1
+                column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                return QuerySyntaxError(
+                    f"unknown prefix {prefix}: (declare it with PREFIX {prefix}: <...>; "
+                    f"pre-bound: {', '.join(PREFIXES)})",
+                    line,
+                    column,
+                )
+        previous = token.upper() if kind == "word" else token
+    return None
+
+
+def _backend(kg: KGraph | Backend) -> Backend:
+    from kgraph.api import KGraph
+
+    return kg.backend if isinstance(kg, KGraph) else kg
+
+
+def run_query(
+    kg: KGraph | Backend,
+    text: str,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
+    bindings: Mapping[str, NamedNode | BlankNode | Literal] | None = None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    """Run a user's SPARQL 1.1 query on ``kg`` (a graph from ``kgraph.open`` or a backend).
+
+    Our prefixes (:data:`kgraph.namespaces.PREFIXES`) are pre-bound; ``bindings`` fix
+    variables of the top-level SELECT to RDF terms; relative IRIs resolve against
+    ``base_iri`` (for a local graph only: a remote endpoint is not told local paths).
+    Raises QueryNotAllowedError (SERVICE, updates), QuerySyntaxError (with line and column),
+    QueryTimeoutError, or UsageError when the engine cannot run a well-formed query.
+    """
+    info = check_allowed(text, allow_service=allow_service)
+    sparql, extra_lines = text, 0
+    # No base when federating: Oxigraph would send it, and a local path, to the other server.
+    backend = _backend(kg)
+    if base_iri and not info.service and isinstance(backend, OxigraphBackend):
+        # A prologue may hold several BASE declarations; the query's own ones come later and win.
+        sparql, extra_lines = f"BASE <{base_iri}>\n{text}", 1
+    try:
+        raw = backend.query(sparql, bindings, timeout)
+    except QuerySyntaxError as e:
+        raise (_undeclared_prefix(text) or _shift_lines(e, extra_lines)) from None
+    except RuntimeError as e:  # oxigraph parsed the query but cannot evaluate it
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if "SELECT projection" in message:
+            message += " (--param binds only variables the top-level SELECT returns)"
+        raise UsageError(f"the query cannot run: {message}") from None
+    except OSError as e:  # a SERVICE call that failed
+        raise EndpointError(f"the query failed: {str(e).splitlines()[0] if str(e) else e}") from None
+    if isinstance(raw, bool):
+        return QueryResult("ASK", boolean=raw)
+    if isinstance(raw, SelectResult):
+        return QueryResult("SELECT", variables=list(raw.variables), rows=[dict(r) for r in raw.rows])
+    return QueryResult(
+        info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=list(raw)
+    )
+
+
+# ---------------------------------------------------------------- named queries
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A variable of a named query that ``--param NAME=VALUE`` may fix."""
+
+    name: str
+    kind: str
+    """``actor`` (a name, alias, CURIE or IRI, resolved in the graph), ``iri``, ``source`` or ``term``."""
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query shipped in ``kgraph/queries``; its header comment says what it does."""
+
+    name: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str
+    notes: str = ""
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        accepted = ", ".join(p.name for p in self.parameters) or "none"
+        raise UsageError(f"{self.name} has no parameter {name!r} (it accepts: {accepted})")
+
+
+PARAMETER_KINDS = ("actor", "iri", "source", "term")
+_PARAM_LINE = re.compile(r"^param\s+([A-Za-z_]\w*)\s+\((\w+)\)\s*:\s*(.+)$")
+
+
+def parse_header(name: str, text: str) -> NamedQuery:
+    """A named query from its text: ``# description:``, ``# param NAME (KIND): …`` lines, notes.
+
+    The header is the leading block of ``#`` lines; an indented line continues the one above.
+    """
+    entries: list[list[str]] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        stripped = body.strip()
+        if not stripped:
+            entries.append(["", ""])
+            continue
+        if body.startswith("   ") and entries and entries[-1][0] != "":
+            entries[-1][1] += " " + stripped
+            continue
+        key, sep, value = stripped.partition(":")
+        if sep and (key == "description" or _PARAM_LINE.match(stripped)):
+            entries.append([key.split()[0], stripped if key.startswith("param") else value.strip()])
+        else:
+            entries.append(["note", stripped])
+    description = ""
+    params: list[Parameter] = []
+    notes: list[str] = []
+    for key, value in entries:
+        if key == "description":
+            description = value
+        elif key == "param":
+            m = _PARAM_LINE.match(value)
+            assert m is not None
+            if m.group(2) not in PARAMETER_KINDS:
+                raise ValueError(f"{name}: parameter {m.group(1)} has unknown kind {m.group(2)!r}")
+            params.append(Parameter(m.group(1), m.group(2), m.group(3).strip()))
+        elif key == "note":
+            notes.append(value)
+    if not description:
+        raise ValueError(f"{name}: the header has no '# description:' line")
+    return NamedQuery(name, description, tuple(params), text, " ".join(notes))
+
+
+def named_queries() -> list[NamedQuery]:
+    """Every query shipped in ``kgraph/queries/*.rq``, by name."""
+    folder = resources.files("kgraph") / "queries"
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            out.append(parse_header(entry.name[:-3], entry.read_text(encoding="utf-8")))
+    return out
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query ``name``; NotFoundError (with the closest names) when there is none."""
+    queries = {q.name: q for q in named_queries()}
+    wanted = name.strip().lower()
+    if wanted in queries:
+        return queries[wanted]
+    close = difflib.get_close_matches(wanted, list(queries), n=3, cutoff=0.5)
+    if not close:
+        close = [q for q in queries if wanted and (wanted in q or q in wanted)][:3]
+    raise NotFoundError(f"no named query {name!r} (see `kgraph query --list`)", close)
+
+
+# ---------------------------------------------------------------- parameters
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SUBJECT = "urn:kgraph:parameter"
+
+
+def parse_term(value: str) -> NamedNode | BlankNode | Literal:
+    """A value given on the command line as an RDF term.
+
+    ``<IRI>``, an http(s)/urn IRI or one of our CURIEs is an IRI; Turtle term syntax
+    (``"2015"^^xsd:gYear``, ``"Baku"@en``, ``42``, ``0.6``, ``true``) is read by an RDF parser;
+    anything else is a plain string literal.
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return _iri(text[1:-1], value)
+    if re.fullmatch(r"(https?|urn):\S+", text):
+        return _iri(text, value)
+    if re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]*", text):
+        iri = expand_curie(text)
+        if iri is not None:
+            return _iri(iri, value)
+    if text[:1] in ('"', "'") or re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false", text):
+        prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+        document = f"{prologue}<{_SUBJECT}> <{_SUBJECT}> {text} .\n"
+        try:
+            triples = list(parse(document.encode("utf-8"), format=RdfFormat.TURTLE))
+        except (SyntaxError, ValueError):
+            raise UsageError(
+                f'{value!r} is not an RDF term (write a string as "text", a typed value as "2015"^^xsd:gYear)'
+            ) from None
+        if len(triples) != 1 or not isinstance(triples[0].object, Literal):
+            raise UsageError(f"{value!r} is not a single RDF term")
+        return triples[0].object
+    return Literal(value)
+
+
+def _iri(iri: str, given: str) -> NamedNode:
+    try:
+        return NamedNode(iri)
+    except ValueError as e:
+        raise UsageError(f"{given!r} is not a valid IRI: {e}") from None
+
+
+def split_params(pairs: Sequence[str]) -> list[tuple[str, str]]:
+    """``["supplier=Israel"]`` -> ``[("supplier", "Israel")]``; a leading ``?`` is allowed."""
+    out = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not _VARIABLE.fullmatch(name):
+            raise UsageError(
+                f"--param {pair!r}: write NAME=VALUE, NAME being a variable name such as supplier"
+            )
+        out.append((name, value))
+    names = [n for n, _ in out]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"--param {twice[0]} is given more than once")
+    return out
+
+
+def bind_parameters(
+    kg: KGraph | Backend, pairs: Sequence[str], named: NamedQuery | None = None
+) -> dict[str, NamedNode | BlankNode | Literal]:
+    """``--param`` values as RDF terms for ``run_query(bindings=...)``.
+
+    For a named query, each name must be one of its parameters and the value is read by the
+    parameter's kind (an ``actor`` is looked up by name); for any other query, with
+    :func:`parse_term`.
+    """
+    bindings: dict[str, NamedNode | BlankNode | Literal] = {}
+    for name, value in split_params(pairs):
+        kind = named.parameter(name).kind if named is not None else "term"
+        if kind == "actor":
+            from kgraph.names import resolve
+
+            bindings[name] = NamedNode(resolve(_backend(kg), value).iri)
+        elif kind == "source":
+            term = parse_term(value)
+            if isinstance(term, Literal) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+                slug = value if value.startswith("source-") else "source-" + value
+                term = NamedNode(KGR + slug)
+            if not isinstance(term, NamedNode):
+                raise UsageError(f"--param {name}: {value!r} is not a source (a slug, CURIE or IRI)")
+            bindings[name] = term
+        elif kind == "iri":
+            term = parse_term(value)
+            if not isinstance(term, NamedNode):
+                raise UsageError(
+                    f"--param {name}: {value!r} is not an IRI (write a CURIE such as kg:alleged)"
+                )
+            bindings[name] = term
+        else:
+            bindings[name] = parse_term(value)
+    return bindings
+
+
+# ---------------------------------------------------------------- formats
+
+
+def formats_for(form: Form) -> tuple[str, ...]:
+    if form == "SELECT":
+        return SELECT_FORMATS
+    if form == "ASK":
+        return ASK_FORMATS
+    return GRAPH_FORMATS
+
+
+def default_format(form: Form) -> str:
+    return "turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table"
+
+
+def format_for_path(path: str | Path) -> str | None:
+    """The output format a file name asks for (``.csv`` -> csv), or None."""
+    return _EXTENSION_FORMATS.get(Path(path).suffix.lower())
+
+
+def check_format(form: Form, fmt: str) -> str:
+    """``fmt`` when it fits the query form; FormatError (exit 2) when it does not."""
+    fmt = fmt.lower()
+    if fmt not in ALL_FORMATS:
+        raise FormatError(f"unknown format {fmt!r}; use one of {', '.join(ALL_FORMATS)}")
+    allowed = formats_for(form)
+    if fmt not in allowed:
+        what = {"SELECT": "rows", "ASK": "true or false", "CONSTRUCT": "triples", "DESCRIBE": "triples"}[form]
+        raise FormatError(
+            f"a {form} query gives {what}: --format {fmt} does not fit; use {', '.join(allowed)}"
+        )
+    return fmt
+
+
+# ---------------------------------------------------------------- W3C results formats
+
+
+def _json_term(term: AnyTerm) -> dict[str, Any]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if getattr(term, "direction", None) is not None:
+                out["its:dir"] = str(term.direction).rsplit(".", 1)[-1].lower()
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {  # an RDF 1.2 triple term (SPARQL 1.2 results)
+        "type": "triple",
+        "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+    }
+
+
+def to_sparql_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON Format (SELECT and ASK)."""
+    if result.form == "ASK":
+        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    elif result.form == "SELECT":
+        doc = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {v: _json_term(t) for v in result.variables if (t := row.get(v)) is not None}
+                    for row in result.rows
+                ]
+            },
+        }
+    else:
+        raise FormatError("SPARQL JSON results are for SELECT and ASK; use turtle, ntriples or jsonld")
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_value(term: AnyTerm | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode | Literal):
+        return term.value
+    return str(term)  # blank nodes as _:label, triple terms in N-Triples syntax
+
+
+def to_sparql_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends (RFC 4180)."""
+    _need_select(result, "CSV")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(v)) for v in result.variables])
+    return out.getvalue()
+
+
+def to_sparql_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms in N-Triples syntax, empty when unbound."""
+    _need_select(result, "TSV")
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if (t := row.get(v)) is None else str(t) for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _need_select(result: QueryResult, name: str) -> None:
+    if result.form != "SELECT":
+        raise FormatError(f"{name} results are for SELECT queries")
+
+
+_INT_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+
+
+def _native(term: Literal) -> Any:
+    """A literal as the JSON value that keeps it exactly: int, bool, a number, else its text."""
+    dt = term.datatype.value
+    try:
+        if dt in _INT_TYPES:
+            return int(term.value)
+        if dt == XSD + "boolean" and term.value in ("true", "false", "1", "0"):
+            return term.value in ("true", "1")
+        if dt in _FLOAT_TYPES:
+            number = float(term.value)
+            if Decimal(repr(number)) == Decimal(term.value):
+                return number
+    except (ValueError, InvalidOperation):
+        pass
+    return term.value
+
+
+def display_value(term: AnyTerm | None) -> str | None:
+    """A term as a reader wants it in a table: CURIE for an IRI, the text of a literal."""
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return compact_iri(term.value)
+    if isinstance(term, Literal):
+        return term.value
+    if isinstance(term, BlankNode):
+        return str(term)
+    return (
+        "<< "
+        + " ".join(display_value(getattr(term, k)) or "" for k in ("subject", "predicate", "object"))
+        + " >>"
+    )
+
+
+def table_rows(result: QueryResult) -> list[dict[str, str | None]]:
+    """SELECT rows with display values (for ``--format table``)."""
+    return [{v: display_value(row.get(v)) for v in result.variables} for row in result.rows]
+
+
+def json_rows(result: QueryResult) -> list[dict[str, Any]]:
+    """SELECT rows as flat JSON objects (``--format jsonl``): full IRIs, numbers as numbers,
+    null when unbound."""
+    out = []
+    for row in result.rows:
+        obj: dict[str, Any] = {}
+        for v in result.variables:
+            term = row.get(v)
+            if term is None:
+                obj[v] = None
+            elif isinstance(term, NamedNode):
+                obj[v] = term.value
+            elif isinstance(term, Literal):
+                obj[v] = _native(term)
+            else:
+                obj[v] = str(term)
+        out.append(obj)
+    return out
+
+
+# ---------------------------------------------------------------- graph formats
+
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+
+
+def _prefixed(iri: str) -> tuple[str, str] | None:
+    """(prefix, local) when one of our prefixes covers ``iri`` with a Turtle-safe local name."""
+    best: tuple[str, str] | None = None
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best[0]])):
+            local = iri[len(ns) :]
+            if _LOCAL.fullmatch(local):
+                best = (prefix, local)
+    return best
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+
+
+class _TurtleWriter:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        found = _prefixed(iri)
+        if found is None:
+            return f"<{iri}>"
+        self.used.add(found[0])
+        return f"{found[0]}:{found[1]}"
+
+    def term(self, term: AnyTerm) -> str:
+        if isinstance(term, NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, BlankNode):
+            return f"_:{term.value}" if _BNODE_LABEL.fullmatch(term.value) else str(term)
+        if isinstance(term, Literal):
+            text = f'"{_escape(term.value)}"'
+            if term.language:
+                return str(term)  # with its language and, in RDF 1.2, its direction
+            dt = term.datatype.value
+            if dt == XSD + "string":
+                return text
+            if (
+                (dt == XSD + "integer" and re.fullmatch(r"[+-]?\d+", term.value))
+                or (dt == XSD + "decimal" and re.fullmatch(r"[+-]?\d*\.\d+", term.value))
+                or (dt == XSD + "boolean" and term.value in ("true", "false"))
+            ):
+                return term.value
+            return f"{text}^^{self.iri(dt)}"
+        return (
+            "<<( "
+            + " ".join(self.term(getattr(term, k)) for k in ("subject", "predicate", "object"))
+            + " )>>"
+        )
+
+
+def _term_key(term: AnyTerm) -> tuple[int, str]:
+    order = 0 if isinstance(term, NamedNode) else 1 if isinstance(term, BlankNode) else 2
+    return (order, str(term))
+
+
+def _by_subject(triples: Iterable[Triple]) -> dict[AnyTerm, dict[str, set[AnyTerm]]]:
+    grouped: dict[AnyTerm, dict[str, set[AnyTerm]]] = {}
+    for t in triples:
+        grouped.setdefault(t.subject, {}).setdefault(t.predicate.value, set()).add(t.object)
+    return grouped
+
+
+def to_turtle(triples: Iterable[Triple]) -> str:
+    """Turtle with our prefixes (those used), subjects, predicates and objects in a stable order."""
+    writer = _TurtleWriter()
+    blocks = []
+    grouped = _by_subject(triples)
+    for subject in sorted(grouped, key=_term_key):
+        preds = grouped[subject]
+        names = {p: ("a" if p == RDF_TYPE else writer.iri(p)) for p in preds}
+        lines = []
+        for p in sorted(preds, key=lambda p: (p != RDF_TYPE, names[p])):
+            objects = " , ".join(writer.term(o) for o in sorted(preds[p], key=_term_key))
+            lines.append(f"{names[p]} {objects}")
+        blocks.append(writer.term(subject) + " " + " ;\n\t".join(lines) + " .\n")
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items() if p in writer.used)
+    return header + ("\n" if header and blocks else "") + "".join(blocks)
+
+
+def to_ntriples(triples: Iterable[Triple]) -> str:
+    """N-Triples, one line per triple, sorted."""
+    return "".join(sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}))
+
+
+def _jsonld_value(term: AnyTerm) -> dict[str, Any]:
+    if isinstance(term, NamedNode):
+        return {"@id": compact_iri(term.value)}
+    if isinstance(term, BlankNode):
+        return {"@id": str(term)}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"@value": term.value}
+        if term.language:
+            out["@language"] = term.language
+            if getattr(term, "direction", None) is not None:
+                out["@direction"] = str(term.direction).rsplit(".", 1)[-1].lower()
+        elif term.datatype.value != XSD + "string":
+            # Typed values stay strings: a JSON number would come back as xsd:double.
+            out["@type"] = compact_iri(term.datatype.value)
+        return out
+    raise FormatError("JSON-LD cannot hold RDF 1.2 triple terms; use --format turtle or ntriples")
+
+
+def to_jsonld(triples: Iterable[Triple]) -> str:
+    """JSON-LD: a ``@graph`` of node objects, compacted with a ``@context`` of our prefixes."""
+    grouped = _by_subject(triples)
+    graph = []
+    for subject in sorted(grouped, key=_term_key):
+        node: dict[str, Any] = {"@id": _jsonld_value(subject)["@id"]}
+        preds = grouped[subject]
+        types = sorted(preds.get(RDF_TYPE, set()), key=_term_key)
+        if types and all(isinstance(t, NamedNode) for t in types):
+            node["@type"] = [compact_iri(t.value) for t in types if isinstance(t, NamedNode)]
+        for p in sorted(preds, key=compact_iri):
+            if p == RDF_TYPE and "@type" in node:
+                continue
+            node[compact_iri(p)] = [_jsonld_value(o) for o in sorted(preds[p], key=_term_key)]
+        graph.append(node)
+    return json.dumps({"@context": dict(PREFIXES), "@graph": graph}, ensure_ascii=False, indent=2) + "\n"
+
+
+def serialize(result: QueryResult, fmt: str) -> str:
+    """A result as text in a W3C format: json, csv, tsv (rows, or json for ASK), or
+    turtle, ntriples, jsonld (triples)."""
+    fmt = check_format(result.form, fmt)
+    if fmt == "json":
+        return to_sparql_json(result)
+    if fmt == "csv":
+        return to_sparql_csv(result)
+    if fmt == "tsv":
+        return to_sparql_tsv(result)
+    if fmt == "turtle":
+        return to_turtle(result.triples)
+    if fmt == "ntriples":
+        return to_ntriples(result.triples)
+    if fmt == "jsonld":
+        return to_jsonld(result.triples)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in json_rows(result))
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    raise FormatError("tables are drawn by the command line (kgraph.cli.render)")
+
+
+__all__ = [
+    "ALL_FORMATS",
+    "NamedQuery",
+    "Parameter",
+    "QueryInfo",
+    "QueryResult",
+    "analyze",
+    "bind_parameters",
+    "check_allowed",
+    "check_format",
+    "default_format",
+    "format_for_path",
+    "json_rows",
+    "named_queries",
+    "named_query",
+    "parse_term",
+    "run_query",
+    "serialize",
+    "table_rows",
+    "to_jsonld",
+    "to_ntriples",
+    "to_sparql_csv",
+    "to_sparql_json",
+    "to_sparql_tsv",
+    "to_turtle",
+]
