@@ -26,6 +26,19 @@ _LAZY = {
     "Qualifiers": "kgraph.models",
     "Source": "kgraph.models",
     "Dataset": "kgraph.models",
+    # look-up results (kgraph.lookup): what KGraph.show/claims/actors/... return
+    "ActorCard": "kgraph.lookup",
+    "ActorSummary": "kgraph.lookup",
+    "ClaimView": "kgraph.lookup",
+    "EntityRef": "kgraph.lookup",
+    "EventView": "kgraph.lookup",
+    "LiteralRef": "kgraph.lookup",
+    "NeighborsResult": "kgraph.lookup",
+    "PathResult": "kgraph.lookup",
+    "PredicateRef": "kgraph.lookup",
+    "SourceRef": "kgraph.lookup",
+    "SourceView": "kgraph.lookup",
+    "Stats": "kgraph.lookup",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -1,11 +1,34 @@
-"""The Python API: ``kgraph.open()`` gives a :class:`KGraph`; every CLI verb is one call on it."""
+"""The Python API: ``kgraph.open()`` gives a :class:`KGraph`; every CLI verb is one call on it.
+
+    >>> import kgraph
+    >>> kg = kgraph.open("tests/fixtures/tiny.ttl")
+    >>> [c.figure for c in kg.claims(about="Alphaland", predicate="suppliesArmsTo")]
+    ["60% of Betastan's arms imports, drones, 2015–2019"]
+
+Look-ups return the pydantic view models of :mod:`kgraph.lookup`; errors are the
+:mod:`kgraph.errors` tree (NotFoundError for unknown names, UsageError for bad input).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kgraph.store import DEFAULT_TIMEOUT, Backend, QueryResult, Term, open_backend
+
+if TYPE_CHECKING:
+    from kgraph.lookup import (
+        ActorCard,
+        ActorSummary,
+        ClaimView,
+        EventView,
+        NeighborsResult,
+        PathResult,
+        SourceView,
+        Stats,
+    )
+    from kgraph.names import NameMatch
 
 
 class KGraph:
@@ -17,13 +40,99 @@ class KGraph:
     def __repr__(self) -> str:
         return f"<KGraph {self.backend.description}>"
 
-    def sparql(self, query: str, bindings: Mapping[str, Term] | None = None,
-               timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    def sparql(
+        self, query: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> QueryResult:
         """Run trusted SPARQL (ours) with bound variables; user queries go through ``query``."""
         return self.backend.query(query, bindings, timeout)
 
+    # ------------------------------------------------------------ look-ups (kgraph.lookup)
 
-def open(  # noqa: A001 - mirrors the built-in on purpose: kgraph.open(...)
+    def resolve(self, name: str) -> NameMatch:
+        """The actor or event a name, alias, slug, CURIE or IRI means (see :func:`kgraph.names.resolve`)."""
+        from kgraph.names import resolve
+
+        return resolve(self.backend, name)
+
+    def show(self, name: str, *, source_texts: Sequence[str | Path] = ()) -> ActorCard:
+        """Everything about one actor or event; ``source_texts`` (your copies) fill in quotes."""
+        from kgraph import lookup
+
+        return lookup.show(self.backend, name, source_texts=source_texts)
+
+    def claims(
+        self,
+        about: str | Sequence[str] | None = None,
+        *,
+        predicate: str | Sequence[str] | None = None,
+        source: str | Sequence[str] | None = None,
+        attributed_to: str | Sequence[str] | None = None,
+        modality: str | Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        source_texts: Sequence[str | Path] = (),
+    ) -> list[ClaimView]:
+        """Claims matching all the filters given (several values of one filter: any of them)."""
+        from kgraph import lookup
+
+        return lookup.claims(
+            self.backend,
+            about=about,
+            predicate=predicate,
+            source=source,
+            attributed_to=attributed_to,
+            modality=modality,
+            since=since,
+            until=until,
+            source_texts=source_texts,
+        )
+
+    def actors(self, type: str | None = None) -> list[ActorSummary]:
+        """Every actor, or those of one class (``State``, ``kg:Company``, "armed group")."""
+        from kgraph import lookup
+
+        return lookup.actors(self.backend, type)
+
+    def sources(self) -> list[SourceView]:
+        """The source documents, with their SHA-256, length and number of claims."""
+        from kgraph import lookup
+
+        return lookup.sources(self.backend)
+
+    def events(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        participant: str | Sequence[str] | None = None,
+    ) -> list[EventView]:
+        """The events, oldest first (undated last)."""
+        from kgraph import lookup
+
+        return lookup.events(self.backend, since=since, until=until, participant=participant)
+
+    def stats(self) -> Stats:
+        """Counts of triples, actors, events, claims and sources."""
+        from kgraph import lookup
+
+        return lookup.stats(self.backend)
+
+    def path(self, a: str, b: str, max_hops: int = 4, *, limit: int = 10) -> PathResult:
+        """The shortest chains of claims between two actors or events (imports networkx)."""
+        from kgraph import lookup
+
+        return lookup.path(self.backend, a, b, max_hops=max_hops, limit=limit)
+
+    def neighbors(self, name: str, depth: int = 1) -> NeighborsResult:
+        """Actors and events within ``depth`` hops of one (imports networkx)."""
+        from kgraph import lookup
+
+        return lookup.neighbors(self.backend, name, depth=depth)
+
+    # ------------------------------------------------------------ query, validate, export: added beside these
+
+
+def open(
     graphs: Sequence[str | Path] | str | Path | None = None,
     *,
     store: str | Path | None = None,

@@ -546,7 +546,8 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
         is_event, is_actor = KG + "Event" in ts, KG + "Actor" in ts
         if not (is_event or is_actor):
             continue
-        specific = sorted(t for t in ts if t.startswith(KG) and t not in (KG + "Actor",)) or [KG + "Event"]
+        fallback = KG + ("Event" if is_event else "Actor")
+        specific = sorted(t for t in ts if t.startswith(KG) and t not in (KG + "Actor",)) or [fallback]
         entity = Entity(
             id=_ref(NamedNode(node)),
             type=specific[0][len(KG) :],

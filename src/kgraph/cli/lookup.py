@@ -1,1 +1,449 @@
-"""(being written)"""
+"""Look-up verbs: show, claims, actors, sources, events, stats, path, neighbors.
+
+Each verb parses its options, makes one call on :class:`kgraph.api.KGraph`, and prints the
+result through :func:`kgraph.cli.render.render_rows` (the card of ``show`` is laid out here,
+being text rather than rows). Library modules are imported inside the verbs so that
+``kgraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kgraph.cli.base import (
+    ROW_FORMATS,
+    EndpointOption,
+    FormatOption,
+    GraphOption,
+    StoreOption,
+    app,
+    check_choice,
+    fail,
+    open_graph,
+)
+
+if TYPE_CHECKING:
+    from kgraph.lookup import ActorCard, ClaimView, EntityRef, Hop, LiteralRef
+
+SourceTextOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--source-text",
+        metavar="PATH",
+        help="Your copy of a source document (repeatable). When its SHA-256 matches one in the graph, "
+        "evidence is quoted from it; any other file is refused.",
+        show_default=False,
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Only what overlaps this date or later (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE"
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="Only what overlaps this date or earlier (YYYY, YYYY-MM or YYYY-MM-DD).",
+        metavar="DATE",
+    ),
+]
+
+CLAIM_TABLE = ["subject", "relation", "object", "figure", "modality", "attributed_to", "evidence"]
+CLAIM_COLUMNS = [
+    *("id", "key", "subject", "subject_id", "relation", "predicate", "object", "object_id", "figure"),
+    *("point_in_time", "start", "end", "duration", "value", "min_value", "max_value", "unit"),
+    *("share", "share_of", "approximate", "item", "modality", "attributed_to", "source", "evidence"),
+    *("quote", "text", "note"),
+]
+LINK_COLUMNS = ["figure", "modality", "attributed_to", "claim", "evidence"]
+
+
+def _emit(
+    fmt: str,
+    flat: Sequence[Mapping[str, Any]],
+    table: Sequence[str],
+    columns: Sequence[str] | None = None,
+    nested: Sequence[Any] | None = None,
+    whole: Any = None,
+) -> None:
+    """Print one result. JSON keeps the nested models (``whole`` for one-object results); the
+    other formats print the flat rows: ``table`` columns on screen, ``columns`` in files."""
+    from kgraph.cli.render import render_object, render_rows
+
+    if fmt == "json" and whole is not None:
+        text = render_object(whole)
+    elif fmt in ("json", "jsonl"):
+        text = render_rows(nested if nested is not None else flat, fmt)
+    else:
+        cols = list(table if fmt == "table" else (columns or table))
+        if fmt == "table" and any(r.get("quote") for r in flat) and "quote" not in cols:
+            cols.append("quote")
+        text = render_rows(flat, fmt, cols)
+    typer.echo(text, nl=False)
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")
+
+
+def _paths(values: list[Path] | None) -> list[Path]:
+    return list(values or [])
+
+
+# ---------------------------------------------------------------- show
+
+
+def _modality_phrase(claim: ClaimView) -> str:
+    if not claim.attributed_to:
+        return claim.modality_label
+    who = ", ".join(a.label for a in claim.attributed_to)
+    joiner = " by " if claim.modality == "reported" else ", per "
+    return claim.modality_label + joiner + who
+
+
+def _details(claim: ClaimView, lead: str) -> str:
+    from kgraph.lookup import evidence_text
+
+    parts = [lead, claim.figure, _modality_phrase(claim), evidence_text(claim.evidence)]
+    return " · ".join(p for p in parts if p)
+
+
+def _quotes(claim: ClaimView, indent: str) -> list[str]:
+    return [f"{indent}“{' '.join(e.exact.split())}”" for e in claim.evidence if e.exact is not None]
+
+
+def _name(ref: EntityRef | LiteralRef) -> str:
+    return ref.label if hasattr(ref, "label") else ref.value
+
+
+def card_text(card: ActorCard) -> str:
+    """The card as a person reads it: facts first, then claims grouped by relation."""
+    from kgraph.lookup import evidence_text
+
+    fields = [
+        ("id", card.id if ":" in card.id else f"kgr:{card.id}"),
+        ("type", card.type),
+        ("aliases", ", ".join(card.aliases)),
+        ("when", card.when or ""),
+        ("about", " ".join((card.description or "").split())),
+        *[(x.scheme, f"{x.id} (added by the curators, not by the source)") for x in card.external_ids],
+        ("mentioned", evidence_text(card.mentions)),
+    ]
+    width = max(len(k) for k, v in fields if v)
+    lines = [card.label] + [f"  {k.ljust(width)}  {v}" for k, v in fields if v]
+    lines += [f"  {' ' * width}  “{' '.join(e.exact.split())}”" for e in card.mentions if e.exact is not None]
+
+    def section(title: str, body: list[str]) -> None:
+        if body:
+            lines.extend(["", title, *body])
+
+    for groups, title in (
+        (card.outgoing, f"Relations: {card.label} → …"),
+        (card.incoming, f"Relations: … → {card.label}"),
+    ):
+        body = []
+        for group in groups:
+            outgoing = group.direction == "outgoing"
+            body.append(f"  {group.predicate.label} →" if outgoing else f"  ← {group.predicate.label}")
+            for c in group.claims:
+                body.append("    " + _details(c, _name(c.object if outgoing else c.subject)))
+                body += _quotes(c, "      ")
+        section(title, body)
+    body = []
+    for c in card.properties:
+        body += ["  " + _details(c, f"{c.predicate.label}: {_name(c.object)}"), *_quotes(c, "    ")]
+    section("Properties", body)
+    when_width = max((len(p.when or "undated") for p in card.events), default=0)
+    body = []
+    for p in card.events:
+        body.append(f"  {(p.when or 'undated').ljust(when_width)}  " + _details(p.claim, p.event.label))
+        body += _quotes(p.claim, "    ")
+    section("Events", body)
+    body = []
+    for c in card.attributed:
+        lead = f"{c.subject.label} {c.predicate.label} {_name(c.object)}"
+        body += ["  " + _details(c, lead), *_quotes(c, "    ")]
+    section(f"Claims attributed to {card.label}", body)
+    return "\n".join(lines) + "\n"
+
+
+@app.command("show")
+def show_command(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Actor or event: label, alias, slug, CURIE or IRI.")
+    ],
+    source_text: SourceTextOption = None,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """An actor's or event's card: names, ids, and every claim about it, grouped by relation."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    card = open_graph(graph, store, endpoint).show(name, source_texts=_paths(source_text))
+    if fmt == "table":
+        typer.echo(card_text(card), nl=False)
+        return
+    statements = card.statements()
+    flat = [{"section": section, **c.row()} for section, c in statements]
+    nested = [{"section": section, **_dump(c)} for section, c in statements]
+    _emit(fmt, flat, ["section", *CLAIM_TABLE], ["section", *CLAIM_COLUMNS], nested, _dump(card))
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _many(flag: str, short: str, metavar: str, text: str) -> Any:
+    """A repeatable filter option: several values accept any of them."""
+    names = [f for f in (flag, short) if f]
+    return typer.Option(
+        *names, metavar=metavar, help=text + " Repeat for any of several.", show_default=False
+    )
+
+
+@app.command("claims")
+def claims_command(
+    about: Annotated[
+        list[str] | None,
+        _many("--about", "-a", "NAME", "Actor or event as subject or object."),
+    ] = None,
+    predicate: Annotated[
+        list[str] | None,
+        _many(
+            "--predicate",
+            "-p",
+            "P",
+            "Relation: suppliesArmsTo, kg:suppliesArmsTo, an IRI or 'supplies arms to'.",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, _many("--source", "-s", "S", "Source document: id, file name or title.")
+    ] = None,
+    attributed_to: Annotated[
+        list[str] | None, _many("--attributed-to", "", "NAME", "Who the source says makes the claim.")
+    ] = None,
+    modality: Annotated[
+        list[str] | None,
+        _many("--modality", "-m", "M", "asserted, reported, alleged (hedged), analysis or curatorInferred."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    source_text: SourceTextOption = None,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Claims, filtered: different options must all hold; a repeated option accepts any of its values."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    found = open_graph(graph, store, endpoint).claims(
+        about=about or None,
+        predicate=predicate or None,
+        source=source or None,
+        attributed_to=attributed_to or None,
+        modality=modality or None,
+        since=since,
+        until=until,
+        source_texts=_paths(source_text),
+    )
+    _emit(fmt, [c.row() for c in found], CLAIM_TABLE, CLAIM_COLUMNS, [_dump(c) for c in found])
+
+
+# ---------------------------------------------------------------- actors, sources, events, stats
+
+
+@app.command("actors")
+def actors_command(
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type", "-t", metavar="T", help="Only actors of this class: State, Company, 'armed group'…"
+        ),
+    ] = None,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The actors: id, label, type, aliases, Wikidata id, and how many claims involve each."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    found = open_graph(graph, store, endpoint).actors(type=type_)
+    table = ["id", "label", "type", "aliases", "wikidata", "claims"]
+    _emit(
+        fmt, [a.model_dump() for a in found], table, [*table, "description", "iri"], [_dump(a) for a in found]
+    )
+
+
+@app.command("sources")
+def sources_command(
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The source documents, with the SHA-256 and length that let anyone check a copy of the text."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    found = open_graph(graph, store, endpoint).sources()
+    flat = [s.model_dump() for s in found]
+    if fmt == "table":  # the full hash is in every other format
+        flat = [s | {"sha256": s["sha256"][:12] + "…" if s["sha256"] else None} for s in flat]
+    columns = ["id", "title", "claims", "length", "language", "file_name", "sha256", "description", "iri"]
+    _emit(fmt, flat, ["id", "title", "claims", "length", "sha256"], columns, [_dump(s) for s in found])
+
+
+@app.command("events")
+def events_command(
+    participant: Annotated[
+        list[str] | None, _many("--participant", "", "NAME", "Only events this actor took part in.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """A timeline of the events, oldest first, each date at its own precision; undated events last."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    found = open_graph(graph, store, endpoint).events(
+        since=since, until=until, participant=participant or None
+    )
+    flat = [
+        {
+            "when": e.when,
+            "event": e.label,
+            "id": e.id,
+            "date": e.date,
+            "start": e.start,
+            "end": e.end,
+            "participants": [p.label for p in e.participants],
+            "locations": [p.label for p in e.locations],
+            "description": e.description,
+        }
+        for e in found
+    ]
+    columns = ["when", "event", "id", "date", "start", "end", "participants", "locations", "description"]
+    _emit(fmt, flat, ["when", "event", "participants"], columns, [_dump(e) for e in found])
+
+
+@app.command("stats")
+def stats_command(
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Counts: triples, actors by type, claims by predicate, modality and source."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    s = open_graph(graph, store, endpoint).stats()
+    rows: list[dict[str, Any]] = [
+        {"group": "graph", "item": item, "count": getattr(s, item)}
+        for item in ("triples", "actors", "events", "claims", "sources", "external_ids")
+    ]
+    for group, counts in (
+        ("actor type", s.actors_by_type),
+        ("predicate", s.claims_by_predicate),
+        ("modality", s.claims_by_modality),
+        ("source", s.claims_by_source),
+    ):
+        rows += [{"group": group, "item": k, "count": v} for k, v in counts.items()]
+    _emit(fmt, rows, ["group", "item", "count"], whole=_dump(s))
+
+
+# ---------------------------------------------------------------- path, neighbors
+
+
+def _link_rows(hop: Hop, lead: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A hop's claims as rows that read left to right: ``from  relation →  to``."""
+    from kgraph.lookup import evidence_text
+    from kgraph.namespaces import compact_iri
+
+    rows = []
+    for link in hop.links:
+        c = link.claim
+        rows.append(
+            {
+                **lead,
+                "from": hop.from_.label,
+                "relation": f"{c.predicate.label} →"
+                if link.direction == "forward"
+                else f"← {c.predicate.label}",
+                "to": hop.to.label,
+                "direction": link.direction,
+                "figure": c.figure,
+                "modality": c.modality,
+                "attributed_to": "; ".join(a.label for a in c.attributed_to),
+                "claim": compact_iri(c.id),
+                "evidence": evidence_text(c.evidence),
+            }
+        )
+    return rows
+
+
+@app.command("path")
+def path_command(
+    a: Annotated[str, typer.Argument(metavar="A", help="Where the path starts (actor or event).")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Where it ends.")],
+    max_hops: Annotated[int, typer.Option("--max-hops", metavar="N", help="Longest path to look for.")] = 4,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many shortest paths.")
+    ] = 10,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """How two actors are connected: the shortest chains of claims, followed in either direction."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    result = open_graph(graph, store, endpoint).path(a, b, max_hops=max_hops, limit=limit)
+    if not result.paths:
+        hops = "1 hop" if max_hops == 1 else f"{max_hops} hops"
+        fail(f"no path between {result.from_.label} and {result.to.label} within {hops}")
+    elif result.truncated:
+        fail(f"showing {limit} of {result.found} shortest paths; raise --limit to see more")
+    flat = [
+        row
+        for n, p in enumerate(result.paths, 1)
+        for h, hop in enumerate(p.hops, 1)
+        for row in _link_rows(hop, {"path": n, "hop": h})
+    ]
+    ends = ["path", "hop", "from", "relation", "to"]
+    _emit(
+        fmt,
+        flat,
+        [*ends, *LINK_COLUMNS],
+        [*ends, "direction", *LINK_COLUMNS],
+        [_dump(p) for p in result.paths],
+        _dump(result),
+    )
+
+
+@app.command("neighbors")
+def neighbors_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor or event at the centre.")],
+    depth: Annotated[int, typer.Option("--depth", metavar="N", help="How many hops out to go.")] = 1,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Actors and events within --depth hops, each with the claims that connect it."""
+    fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    result = open_graph(graph, store, endpoint).neighbors(name, depth=depth)
+    flat = [
+        row
+        for n in result.neighbors
+        for hop in n.hops
+        for row in _link_rows(
+            hop, {"distance": n.distance, "neighbor": n.entity.label, "type": n.entity.type}
+        )
+    ]
+    table = ["distance", "from", "relation", "to", *LINK_COLUMNS]
+    columns = ["distance", "neighbor", "type", "from", "relation", "to", "direction", *LINK_COLUMNS]
+    _emit(fmt, flat, table, columns, [_dump(n) for n in result.neighbors], _dump(result))

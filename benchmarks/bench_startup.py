@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""How fast kgraph starts, measured against the cost of merely importing rdflib.
+
+Runs, in fresh processes, ``kgraph show Azerbaijan`` on the bundled graph (another actor when
+the bundled graph has no Azerbaijan), ``kgraph --help`` and ``python -c "import rdflib"``,
+after warm-up runs, and prints the medians and the ratios show/import-rdflib and
+help/import-rdflib. A ratio below 1 means a whole look-up costs less than rdflib's import.
+
+    .venv/bin/python benchmarks/bench_startup.py [-n 20] [--warmup 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PREFERRED = "Azerbaijan"
+
+
+def _kgraph() -> list[str]:
+    """The installed console script beside this interpreter, else ``python -m kgraph``."""
+    script = Path(sys.executable).with_name("kgraph")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("kgraph")
+    return [found] if found else [sys.executable, "-m", "kgraph"]
+
+
+def _name_to_show() -> str:
+    """Azerbaijan when the bundled graph has it, else its first actor."""
+    from kgraph.api import open as open_graph
+    from kgraph.errors import NotFoundError
+
+    kg = open_graph()
+    try:
+        kg.resolve(PREFERRED)
+        return PREFERRED
+    except NotFoundError:
+        return kg.actors()[0].label
+
+
+def _time(cmd: list[str], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", "--runs", type=int, default=20, help="timed runs per command (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    args = parser.parse_args(argv)
+
+    name = _name_to_show()
+    commands = {
+        f"kgraph show {name}": [*_kgraph(), "show", name],
+        "kgraph --help": [*_kgraph(), "--help"],
+        "python -c 'import rdflib'": [sys.executable, "-c", "import rdflib"],
+    }
+    medians = {}
+    for label, cmd in commands.items():
+        times = _time(cmd, args.runs, args.warmup)
+        medians[label] = statistics.median(times)
+        print(
+            f"{label:<32} median {medians[label] * 1000:7.1f} ms   "
+            f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={len(times)})"
+        )
+    show, helped, rdflib = medians.values()
+    print(f"{'show / import rdflib':<32} {show / rdflib:.2f}")
+    print(f"{'help / import rdflib':<32} {helped / rdflib:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
