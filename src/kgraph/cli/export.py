@@ -1,1 +1,227 @@
-"""(being written)"""
+"""`kgraph export`: a selection of the graph in any registered format (see docs/export.md).
+
+Only options are parsed here: selection, projection and formats live in the library
+(:mod:`kgraph.subgraph`, :mod:`kgraph.projection`, :mod:`kgraph.export`); errors travel up to
+``kgraph.cli.app.main``, which turns them into one-line messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kgraph.cli.base import (
+    ROW_FORMATS,
+    EndpointOption,
+    GraphOption,
+    StoreOption,
+    app,
+    check_choice,
+    open_graph,
+)
+
+
+@app.command("export")
+def export_command(
+    focus: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--focus", help="An actor or event to centre on (repeatable); see --depth.", show_default=False
+        ),
+    ] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", help="Hops around --focus, in both directions.", min=0)
+    ] = 1,
+    path: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--path",
+            help="The claims along the shortest paths between two actors: --path A B.",
+            show_default=False,
+        ),
+    ] = None,
+    predicate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--predicate",
+            help="Only claims with this predicate (repeatable): suppliesArmsTo, kg:allyOf, dcterms:date…",
+            show_default=False,
+        ),
+    ] = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="Only actors of this type (repeatable): State, Company, Actor (all actors, no events)…",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Only claims from this source document, or attributed to this actor (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    modality: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--modality",
+            help="Only claims of this modality (repeatable): asserted, reported, alleged, "
+            "analysis, curatorInferred.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only claims whose period reaches this date (YYYY[-MM[-DD]])."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Only claims whose period starts by this date (YYYY[-MM[-DD]])."),
+    ] = None,
+    construct: Annotated[
+        str | None,
+        typer.Option(
+            "--construct",
+            help="Select with a SPARQL CONSTRUCT: the query, @file.rq, or - for stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service", help="Let --construct use SERVICE (federated queries).")
+    ] = False,
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            help="actors (the network) or claims (claim nodes, evidence, sources). "
+            "Default: claims for RDF formats, actors for networks and pictures.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (see --list-formats). Default: from the -o extension, else turtle.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="File to write (atomically); - for standard output.", show_default=False
+        ),
+    ] = None,
+    rankdir: Annotated[str, typer.Option("--rankdir", help="Picture direction: LR, TB, RL or BT.")] = "LR",
+    layout: Annotated[
+        str, typer.Option("--layout", help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi.")
+    ] = "dot",
+    merge: Annotated[
+        str,
+        typer.Option(
+            "--merge",
+            help="Pictures: one edge per pair and modality (pair), per relation (relation), "
+            "or per claim (none).",
+        ),
+    ] = "pair",
+    legend: Annotated[bool, typer.Option("--legend/--no-legend", help="Draw a legend in pictures.")] = True,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Picture title (default: the selection).")
+    ] = None,
+    list_formats: Annotated[
+        bool, typer.Option("--list-formats", help="List the export formats (as --format table, json, csv…).")
+    ] = False,
+    graph: GraphOption = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds each query may run.")] = 30.0,
+) -> None:
+    """Export a selection of the graph: RDF, Graphviz pictures, GraphML/GEXF, CSV, Mermaid, Cypher."""
+    from kgraph.errors import UsageError
+    from kgraph.export import (
+        ExportOptions,
+        export_subgraph,
+        exporter_for_path,
+        format_rows,
+        get_exporter,
+        require,
+    )
+
+    if list_formats:
+        from kgraph.cli.render import render_rows
+
+        typer.echo(
+            render_rows(format_rows(), check_choice(fmt or "table", ROW_FORMATS, "--format")), nl=False
+        )
+        return
+
+    to_stdout = output is None or output == "-"
+    if fmt:
+        exporter = get_exporter(fmt)
+    elif not to_stdout:
+        assert output is not None
+        exporter = exporter_for_path(output)
+    else:
+        exporter = get_exporter("turtle")
+    if exporter.binary and output is None and sys.stdout.isatty():
+        raise UsageError(
+            f"{exporter.name} is binary: write it to a file with -o FILE (or force stdout with -o -)"
+        )
+    if view is not None:
+        view = check_choice(view, ("actors", "claims"), "--view")
+    options = ExportOptions(
+        view=view,  # type: ignore[arg-type]
+        rankdir=rankdir,
+        layout=layout.lower(),
+        merge=merge.lower(),
+        legend=legend,
+        title=title,
+    )
+    require(exporter)  # before any query: a missing `dot` should not cost a graph load
+
+    from kgraph.subgraph import Selection, read_query_argument, select
+
+    selection = Selection(
+        focus=tuple(focus or ()),
+        depth=depth,
+        path=tuple(path) if path else None,  # type: ignore[arg-type]
+        predicates=tuple(predicate or ()),
+        types=tuple(types or ()),
+        sources=tuple(source or ()),
+        modalities=tuple(modality or ()),
+        since=since,
+        until=until,
+        construct=read_query_argument(construct) if construct is not None else None,
+        allow_service=allow_service,
+    )
+    sub = select(open_graph(graph, store, endpoint), selection, timeout=timeout)
+    data = export_subgraph(sub, exporter, options)
+
+    if to_stdout:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+        return
+    from kgraph.errors import InputFileError
+    from kgraph.fileio import atomic_write
+
+    assert output is not None
+    try:
+        atomic_write(Path(output), data)
+    except OSError as e:  # disk full, read-only folder…: the user's problem, not a bug
+        raise InputFileError(f"{output}: cannot write: {e.strerror or e}") from None
+    typer.echo(
+        f"{output}: {exporter.name}, {len(sub.entities)} actors and events, {len(sub.claims)} claims",
+        err=True,
+    )

@@ -1,0 +1,135 @@
+"""Export a selection of the graph: a registry of formats and one library call.
+
+    >>> import kgraph
+    >>> from kgraph.export import export
+    >>> from kgraph.subgraph import Selection
+    >>> svg = export(kgraph.open(), Selection(focus=("Israel",)), "svg")
+
+Selection (:func:`kgraph.subgraph.select`) -> projection (:mod:`kgraph.projection`) -> a
+format's function: each step is a pure function of the one before, and nothing is written
+here; the CLI writes the result atomically. Formats, by family (one module each):
+
+- ``rdf``: turtle, ntriples, jsonld, trig, rdfxml
+- ``graphviz``: dot, svg, png, pdf (the last three need Graphviz's ``dot``)
+- ``network``: graphml, gexf (Gephi, Cytoscape, yEd), cyjs (Cytoscape.js JSON)
+- ``table``: csv, tsv (one row per claim, safe against spreadsheet formulas)
+- ``mermaid``: a Mermaid flowchart; ``cypher``: Cypher statements for Neo4j
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgraph.errors import FormatError
+from kgraph.export import cypher, graphviz, mermaid, network, rdf, table
+from kgraph.export.base import Exporter, ExportOptions
+
+if TYPE_CHECKING:
+    from kgraph.api import KGraph
+    from kgraph.store import Backend
+    from kgraph.subgraph import Selection, Subgraph
+
+REGISTRY: Mapping[str, Exporter] = {
+    e.name: e for module in (rdf, graphviz, network, table, mermaid, cypher) for e in module.EXPORTERS
+}
+"""Format name -> exporter, in the order ``kgraph export --list-formats`` shows them."""
+
+_ALIASES = {
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "json-ld": "jsonld",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+    "gv": "dot",
+    "graphviz": "dot",
+    "cytoscape": "cyjs",
+    "mmd": "mermaid",
+    "neo4j": "cypher",
+}
+
+
+def get_exporter(name: str) -> Exporter:
+    """The exporter called ``name`` (or a common alias such as ``ttl``); FormatError if none."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in REGISTRY:
+        raise FormatError(f"unknown export format {name!r}; known: {', '.join(REGISTRY)}")
+    return REGISTRY[key]
+
+
+def exporter_for_path(path: str | Path) -> Exporter:
+    """The exporter a file name asks for, by its extension."""
+    name = Path(path).name.lower()
+    best: Exporter | None = None
+    best_len = 0
+    for e in REGISTRY.values():
+        for ext in e.extensions:
+            if name.endswith(ext) and len(ext) > best_len:
+                best, best_len = e, len(ext)
+    if best is None:
+        suffix = Path(path).suffix or "(no extension)"
+        raise FormatError(
+            f"{path}: no export format for {suffix}; name one with --format ({', '.join(REGISTRY)})"
+        )
+    return best
+
+
+def format_rows() -> list[dict[str, Any]]:
+    """The registry as rows for ``kgraph export --list-formats``."""
+    return [
+        {
+            "format": e.name,
+            "extensions": " ".join(e.extensions),
+            "media_type": e.media_type,
+            "binary": e.binary,
+            "available": e.available(),
+            "description": e.description,
+        }
+        for e in REGISTRY.values()
+    ]
+
+
+def require(exporter: Exporter) -> None:
+    """FormatError, with the install hint, when the program a format needs is missing."""
+    if not exporter.available():
+        raise FormatError(
+            f"{exporter.name} needs the Graphviz `{exporter.program}` program: {graphviz.INSTALL_HINT}"
+        )
+
+
+def export_subgraph(sub: Subgraph, fmt: str | Exporter, options: ExportOptions | None = None) -> bytes | str:
+    """A selection already made, in format ``fmt``: str for text formats, bytes for binary ones."""
+    exporter = fmt if isinstance(fmt, Exporter) else get_exporter(fmt)
+    require(exporter)
+    return exporter.function(sub, options or ExportOptions())
+
+
+def export(
+    kg: KGraph | Backend,
+    selection: Selection | None = None,
+    fmt: str = "turtle",
+    options: ExportOptions | None = None,
+    *,
+    timeout: float | None = 30.0,
+) -> bytes | str:
+    """Select (everything when ``selection`` is None) and export in one call."""
+    from kgraph.subgraph import select
+
+    exporter = get_exporter(fmt)
+    require(exporter)  # before any query: fail fast
+    return export_subgraph(select(kg, selection, timeout=timeout), exporter, options)
+
+
+__all__ = [
+    "REGISTRY",
+    "ExportOptions",
+    "Exporter",
+    "export",
+    "export_subgraph",
+    "exporter_for_path",
+    "format_rows",
+    "get_exporter",
+    "require",
+]

@@ -1,0 +1,232 @@
+"""How pictures look: one palette for actor types and one line style per modality, shared by
+Graphviz, Mermaid and Cytoscape.js so every picture says the same thing the same way."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kgraph.export.base import MERGES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    family: str
+    """The legend's words for this group of types."""
+    shape: str
+    """A Graphviz shape."""
+    fill: str
+    style: str = "filled"
+
+
+# Light fills keep black text readable (contrast ratio above 7:1 for each of them).
+_STATE = NodeStyle("state", "box", "#9ecae1", "filled,rounded")
+_PLACE = NodeStyle("territory / region", "hexagon", "#c7e9c0")
+_CORRIDOR = NodeStyle("corridor", "cds", "#fdd49e")
+_FACILITY = NodeStyle("facility", "box3d", "#d9d9d9")
+_COMPANY = NodeStyle("company", "component", "#fdae6b")
+_GOVERNMENT = NodeStyle("government body", "box", "#dadaeb", "filled,rounded")
+_INTELLIGENCE = NodeStyle("intelligence agency", "box", "#bcbddc", "filled,rounded,bold")
+_ARMED = NodeStyle("armed forces / group", "box", "#fc9272", "filled,rounded")
+_RESEARCH = NodeStyle("research / data source", "note", "#ffffcc")
+_PERSON = NodeStyle("person", "ellipse", "#fde0ef")
+_EVENT = NodeStyle("event", "ellipse", "#fff7bc")
+_CLAIM = NodeStyle("claim", "box", "#ffffff")
+_OTHER = NodeStyle("other actor", "box", "#f0f0f0", "filled,rounded")
+
+NODE_STYLES: dict[str, NodeStyle] = {
+    "State": _STATE,
+    "Territory": _PLACE,
+    "Region": _PLACE,
+    "Corridor": _CORRIDOR,
+    "Facility": _FACILITY,
+    "Company": _COMPANY,
+    "Ministry": _GOVERNMENT,
+    "GovernmentAgency": _GOVERNMENT,
+    "OfficialBody": _GOVERNMENT,
+    "Legislature": _GOVERNMENT,
+    "IntelligenceAgency": _INTELLIGENCE,
+    "ArmedForces": _ARMED,
+    "ArmedGroup": _ARMED,
+    "ResearchOrganization": _RESEARCH,
+    "DataSource": _RESEARCH,
+    "Person": _PERSON,
+    "Event": _EVENT,
+    "Claim": _CLAIM,
+}
+LEGEND_ORDER = [
+    _STATE,
+    _PLACE,
+    _CORRIDOR,
+    _FACILITY,
+    _COMPANY,
+    _GOVERNMENT,
+    _INTELLIGENCE,
+    _ARMED,
+    _RESEARCH,
+    _PERSON,
+    _EVENT,
+    _CLAIM,
+    _OTHER,
+]
+
+
+def node_style(node_type: str) -> NodeStyle:
+    return NODE_STYLES.get(node_type, _OTHER)
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    legend: str
+    style: str
+    color: str
+
+
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "asserted": EdgeStyle("stated by the article", "solid", "#252525"),
+    "reported": EdgeStyle("reported by a cited source", "solid", "#08519c"),
+    "alleged": EdgeStyle("alleged / hedged", "dashed", "#a63603"),
+    "analysis": EdgeStyle("the author's analysis", "dotted", "#54278f"),
+    "curatorInferred": EdgeStyle("inferred by the curators", "solid", "#969696"),
+}
+MODALITY_ORDER = ["asserted", "reported", "alleged", "analysis", "curatorInferred"]
+
+
+def edge_style(modality: str) -> EdgeStyle:
+    return EDGE_STYLES.get(modality, EDGE_STYLES["asserted"])
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of about ``width`` characters (existing newlines are kept)."""
+    lines: list[str] = []
+    for part in text.splitlines() or [""]:
+        lines += textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(lines)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_words(value: str) -> str:
+    """``2023-09-19`` -> ``19 Sep 2023``, ``2022-12`` -> ``Dec 2022``, ``--09-19`` -> ``19 Sep``;
+    anything else (a year, a range) as it is."""
+
+    def one(m: re.Match[str]) -> str:
+        year, month, day = m.group(1), int(m.group(2)), m.group(3)
+        words = [str(int(day))] if day else []
+        words.append(_MONTHS[month - 1])
+        if year:
+            words.append(year)
+        return " ".join(words)
+
+    return re.sub(r"(?:(?<![\d-])(\d{4})-|--)(0[1-9]|1[0-2])(?:-(\d{2}))?(?!\d)", one, value)
+
+
+def node_label(data: dict[str, Any], width: int = 22) -> str:
+    label = wrap(str(data.get("label") or data.get("curie") or ""), width)
+    if data.get("date"):
+        label += "\n" + date_words(str(data["date"]))
+    return label
+
+
+@dataclass
+class EdgeGroup:
+    """One drawn edge: a claim, or several with the same ends and modality (and relation,
+    when merging by relation)."""
+
+    source: str
+    target: str
+    modality: str
+    claims: list[dict[str, Any]]
+
+    def label_lines(self, width: int = 32, max_lines: int = 16) -> list[str]:
+        """Each relation, then its figures, then who reports it; long labels are cut."""
+        by_relation: dict[str, list[dict[str, Any]]] = {}
+        for c in self.claims:
+            by_relation.setdefault(str(c.get("relation") or ""), []).append(c)
+        several = len(by_relation) > 1
+        lines: list[str] = []
+        for relation, claims in sorted(by_relation.items()):
+            figures = sorted({str(c.get("figure") or "") for c in claims} - {""})
+            reporters = sorted(
+                {str(c.get("attributed_to_label") or c.get("attributed_to") or "") for c in claims} - {""}
+            )
+            if several:
+                head = ["• " + relation + (": " + figures[0] if figures else ""), *figures[1:]]
+            else:
+                head = [relation, *figures]
+            if reporters:
+                head.append("per " + ", ".join(reporters))
+            for i, item in enumerate(head):
+                wrapped = wrap(item, width).split("\n")
+                if several:
+                    # Continuation lines are indented under the bullet of their relation.
+                    wrapped = [w if i == 0 and j == 0 else "   " + w for j, w in enumerate(wrapped)]
+                lines += wrapped
+        if len(lines) > max_lines:
+            hidden = len(lines) - (max_lines - 1)
+            lines = [*lines[: max_lines - 1], f"(+{hidden} more lines: see tooltip)"]
+        return lines
+
+    def tooltip(self) -> str:
+        return "\n\n".join(claim_tooltip(c) for c in self.claims)
+
+
+def claim_tooltip(c: dict[str, Any]) -> str:
+    parts = [str(c.get("text") or c.get("relation") or "")]
+    parts.append(f"modality: {c.get('modality_label') or c.get('modality')}")
+    if c.get("attributed_to"):
+        parts.append(f"reported by: {c.get('attributed_to_label') or c.get('attributed_to')}")
+    if c.get("source"):
+        parts.append(
+            f"source: {c['source']}" + (f", characters {c['evidence']}" if c.get("evidence") else "")
+        )
+    parts.append(f"claim: {c.get('claim_key') or ''} {c.get('claim') or ''}".strip())
+    return "\n".join(parts)
+
+
+def edge_groups(graph: nx.MultiDiGraph, merge: str = "pair") -> list[EdgeGroup]:
+    """The edges a picture draws, in a stable order.
+
+    ``merge``: ``relation`` folds claims with the same ends, relation and modality into one
+    edge listing their figures; ``pair`` folds all claims with the same ends and modality
+    (one edge per direction and modality, listing relations); ``none`` draws every claim.
+    """
+    if merge not in MERGES:
+        raise ValueError(f"merge must be one of {MERGES}")
+    groups: dict[tuple[str, ...], EdgeGroup] = {}
+    for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+        modality = str(data.get("modality") or "asserted")
+        if merge == "none":
+            gk: tuple[str, ...] = (s, o, str(key))
+        elif merge == "pair":
+            gk = (s, o, modality)
+        else:
+            gk = (s, o, str(data.get("relation") or ""), modality)
+        if gk in groups:
+            groups[gk].claims.append(dict(data))
+        else:
+            groups[gk] = EdgeGroup(s, o, modality, [dict(data)])
+    return sorted(
+        groups.values(),
+        key=lambda g: (
+            g.source,
+            g.target,
+            MODALITY_ORDER.index(g.modality) if g.modality in MODALITY_ORDER else 9,
+            str(g.claims[0].get("relation")),
+        ),
+    )
+
+
+def drawable(graph: nx.MultiDiGraph, focus: tuple[str, ...] = ()) -> nx.MultiDiGraph:
+    """The network a picture draws: nodes without any drawn claim are left out (unless they
+    are a focus, or nothing would be left), since a picture is about connections."""
+    if graph.number_of_edges() == 0:
+        return graph
+    keep = [n for n in graph.nodes if graph.degree(n) > 0 or n in focus]
+    return graph.subgraph(keep).copy()

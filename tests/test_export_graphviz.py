@@ -1,0 +1,306 @@
+"""Graphviz exports: DOT that `dot` lays out without a warning, SVG that parses as XML, labels
+that survive as written, styles that follow type and modality, and a clear error without dot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import kgraph
+from kgraph.build import to_turtle
+from kgraph.errors import FormatError
+from kgraph.export import ExportOptions, export, export_subgraph, get_exporter
+from kgraph.export.graphviz import dot_source, quote
+from kgraph.mapping import dataset_triples
+from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
+from kgraph.subgraph import Selection, Subgraph, select
+
+from .conftest import TINY_TTL
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+OMEGA = 'Omega Corp & "Sons" <Ltd>'
+
+
+def need_dot() -> str:
+    """The dot program; skip without it, except in CI (KGRAPH_REQUIRE_DOT=1), where that fails."""
+    path = shutil.which("dot")
+    if path is None:
+        if os.environ.get("KGRAPH_REQUIRE_DOT") == "1":
+            pytest.fail("KGRAPH_REQUIRE_DOT=1 but Graphviz dot is not installed")
+        pytest.skip("Graphviz dot is not installed")
+    return path
+
+
+def run_dot(source: str, fmt: str = "svg") -> bytes:
+    done = subprocess.run(
+        [need_dot(), f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"", f"dot warned: {done.stderr.decode()}"
+    return done.stdout
+
+
+def svg_nodes(svg: bytes) -> dict[str, str]:
+    """SVG node id (n0, n1…) -> its label text, lines joined by newlines."""
+    root = ET.fromstring(svg)
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node" and g.get("id"):
+            out[str(g.get("id"))] = "\n".join(t.text or "" for t in g.iter(f"{SVG}text"))
+    return out
+
+
+def svg_groups(svg: bytes, cls: str) -> dict[str, ET.Element]:
+    return {str(g.get("id")): g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == cls}
+
+
+def make_graph(tmp_path: Path, claims: list[Claim], actors: list[Entity]) -> kgraph.KGraph:
+    """A throwaway graph from models, for cases the tiny fixture lacks."""
+    source = Source(id="t", title="A test text", sha256="0" * 64, length=1000)
+    ds = Dataset(source=source, actors=actors, claims=claims)
+    path = tmp_path / "g.ttl"
+    path.write_text(to_turtle(dataset_triples(ds)), encoding="utf-8")
+    return kgraph.open(path)
+
+
+def actor(slug: str, label: str, type_: str = "State") -> Entity:
+    return Entity(id=slug, type=type_, label=label, mentions=[Evidence(start=0, end=5)])
+
+
+def claim(s: str, p: str, o: str, modality: str = "asserted", **q: object) -> Claim:
+    return Claim(
+        subject=s,
+        predicate=p,
+        object=o,
+        text=f"{s} {p} {o} {q}",
+        modality=modality,  # type: ignore[arg-type]
+        qualifiers=Qualifiers.model_validate(q),
+        evidence=[Evidence(start=0, end=10)],
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny() -> kgraph.KGraph:
+    return kgraph.open(TINY_TTL)
+
+
+@pytest.fixture(scope="module")
+def whole(tiny: kgraph.KGraph) -> Subgraph:
+    return select(tiny)
+
+
+def test_svg_is_valid_and_readable(whole: Subgraph) -> None:
+    svg = run_dot(dot_source(whole, ExportOptions()))
+    labels = set(svg_nodes(svg).values())
+    for expected in (
+        "Alphaland",
+        "Betastan",
+        "Délta Valley",
+        OMEGA,
+        "Alphaland Intelligence\nService",
+        "Attack on the Delta\nValley\nMar 2021",
+    ):
+        assert expected in labels or expected.replace("\n", " ") in {x.replace("\n", " ") for x in labels}, (
+            expected
+        )
+    # Never an IRI where a person reads.
+    assert not any("w3id.org" in x for x in labels)
+    edge_text = " ".join(t.text or "" for g in svg_groups(svg, "edge").values() for t in g.iter(f"{SVG}text"))
+    assert "supplies arms to" in edge_text and "60% of Betastan's arms" in edge_text
+    assert "per Gamma Institute" in edge_text
+    # The actor claims are only attributed to is not drawn.
+    assert "Gamma Institute" not in labels
+
+
+def test_library_svg_export_matches_dot(whole: Subgraph) -> None:
+    need_dot()
+    svg = export_subgraph(whole, "svg")
+    assert isinstance(svg, str)
+    labels = {v.replace("\n", " ") for v in svg_nodes(svg.encode()).values()}
+    assert OMEGA in labels
+
+
+def test_modality_styles_reach_the_svg(whole: Subgraph) -> None:
+    source = dot_source(whole, ExportOptions(merge="none"))
+    svg = run_dot(source)
+    edges = svg_groups(svg, "edge")
+    by_claim: dict[str, ET.Element] = {}
+    for g in edges.values():
+        title = " ".join(a.get(f"{XLINK}title") or "" for a in g.iter(f"{SVG}a"))
+        for key in ("arms-share", "base", "alliance", "attack-location", "attack"):
+            if f"claim: {key} " in title:
+                by_claim[key] = g
+    paths = {k: next(g.iter(f"{SVG}path")) for k, g in by_claim.items()}
+    assert "stroke-dasharray" not in paths["attack"].attrib
+    assert paths["base"].get("stroke-dasharray") == "5,2"  # alleged: dashed
+    assert paths["alliance"].get("stroke-dasharray") == "1,5"  # analysis: dotted
+    assert paths["attack-location"].get("stroke") == "#969696"  # curator-inferred: grey
+    assert paths["arms-share"].get("stroke") != paths["attack"].get("stroke")  # reported: its own colour
+
+
+def test_tooltips_say_who_where_and_which_claim(whole: Subgraph) -> None:
+    svg = run_dot(dot_source(whole, ExportOptions()))
+    titles = [a.get(f"{XLINK}title") or "" for a in ET.fromstring(svg).iter(f"{SVG}a")]
+    arms = next(t for t in titles if "claim: arms-share" in t)
+    assert "reported by: Gamma Institute" in arms
+    assert "source: tiny, characters 0-153" in arms
+    assert "https://w3id.org/kgraph/id/claim-4118dc2ef3a96df1" in arms
+    assert "modality: reported" in arms
+    omega = next(t for t in titles if t.startswith(OMEGA))
+    assert "a\nnewline." in omega and "Company · kgr:omega-corp" in omega
+
+
+def test_legend_lists_what_is_drawn(whole: Subgraph, tiny: kgraph.KGraph) -> None:
+    svg = run_dot(dot_source(whole, ExportOptions()))
+    clusters = svg_groups(svg, "cluster")
+    legend = next(g for g in clusters.values() if (g.findtext(f"{SVG}title") or "") == "cluster_legend")
+    legend_node = next(g for g in svg_groups(svg, "node").values() if g.findtext(f"{SVG}title") == "legend")
+    words = " ".join(t.text or "" for t in legend_node.iter(f"{SVG}text"))
+    for family in ("state", "territory / region", "company", "intelligence agency", "event"):
+        assert family in words
+    for modality in ("alleged / hedged", "the author's analysis", "inferred by the curators"):
+        assert modality in words
+    assert "armed forces" not in words  # not drawn here
+    assert legend is not None
+    small = select(tiny, Selection(focus=("Alphaland",)))
+    svg_small = run_dot(dot_source(small, ExportOptions()))
+    small_words = " ".join(t.text or "" for t in ET.fromstring(svg_small).iter(f"{SVG}text"))
+    assert "alleged / hedged" not in small_words and "company" not in small_words
+    assert "cluster_legend" not in dot_source(small, ExportOptions(legend=False))
+
+
+def test_node_styles_follow_type(whole: Subgraph) -> None:
+    source = dot_source(whole, ExportOptions())
+    line = {
+        n: next(x for x in source.splitlines() if f'label="{n}"' in x) for n in ("Alphaland", "Délta Valley")
+    }
+    assert 'fillcolor="#9ecae1"' in line["Alphaland"] and 'shape="box"' in line["Alphaland"]
+    assert 'shape="hexagon"' in line["Délta Valley"]
+
+
+def test_focus_is_highlighted(tiny: kgraph.KGraph) -> None:
+    source = dot_source(select(tiny, Selection(focus=("Betastan",))), ExportOptions())
+    betastan = next(x for x in source.splitlines() if 'label="Betastan"' in x)
+    alphaland = next(x for x in source.splitlines() if 'label="Alphaland"' in x)
+    assert "penwidth=2.5" in betastan and "penwidth" not in alphaland
+    assert 'label="kgraph: Betastan (1 hop)' in source
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_rankdir(whole: Subgraph, rankdir: str) -> None:
+    source = dot_source(whole, ExportOptions(rankdir=rankdir))
+    assert f'rankdir="{rankdir}"' in source
+    run_dot(source)
+
+
+@pytest.mark.parametrize("layout", ["neato", "fdp", "circo"])
+def test_other_layouts(whole: Subgraph, layout: str) -> None:
+    source = dot_source(whole, ExportOptions(layout=layout))
+    assert f'layout="{layout}"' in source
+    run_dot(source)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OMEGA,
+        "A description with a\nnewline and a \r\n Windows one",
+        "back\\slash, \\n, \\N, \\G, \\l and a final \\",
+        'a quote " and an escaped one \\"',
+        "entities &amp; &lt;b&gt; &#38; stay text",
+        "Ժողովուրդ · 人民 · שלום · عربى · Ελλάδα · Азербайджан",
+        "<b>not html</b>",
+    ],
+)
+def test_quote_survives_dot(text: str) -> None:
+    source = f"digraph {{ n0 [label={quote(text)}, tooltip={quote(text, tooltip=True)}]; }}"
+    svg = run_dot(source)
+    want = text.replace("\r\n", "\n")
+    node = next(iter(svg_groups(svg, "node").values()))
+    assert "\n".join(t.text or "" for t in node.iter(f"{SVG}text")) == want
+    assert next(node.iter(f"{SVG}a")).get(f"{XLINK}title") == want
+
+
+def test_left_justified_label_survives() -> None:
+    label = quote('one &\n"two"', left=True)
+    svg = run_dot(f"digraph {{ n0 [label={label}]; }}")
+    node = next(iter(svg_groups(svg, "node").values()))
+    assert [t.text for t in node.iter(f"{SVG}text")] == ["one &", '"two"']
+
+
+def test_merging_parallel_claims(tmp_path: Path) -> None:
+    kg = make_graph(
+        tmp_path,
+        [
+            claim(
+                "a", "suppliesArmsTo", "b", start="2015", end="2019", share=Decimal("0.6"), share_of="imports"
+            ),
+            claim("a", "suppliesArmsTo", "b", value=Decimal("1000000000"), unit="USD"),
+            claim("a", "allyOf", "b"),
+            claim("a", "allyOf", "b", modality="alleged"),
+        ],
+        [actor("a", "Ayland"), actor("b", "Beeland")],
+    )
+    sub = select(kg)
+    counts = {}
+    for merge in ("pair", "relation", "none"):
+        source = dot_source(sub, ExportOptions(merge=merge, legend=False))
+        svg = run_dot(source)
+        counts[merge] = len(svg_groups(svg, "edge"))
+        text = " ".join(t.text or "" for g in svg_groups(svg, "edge").values() for t in g.iter(f"{SVG}text"))
+        text = " ".join(text.split())  # wrapped and indented lines (Graphviz indents with no-break spaces)
+        assert "60% of imports, 2015–2019" in text and "1 billion USD" in text
+    # pair: asserted + alleged; relation: arms, ally, alleged ally; none: one per claim
+    assert counts == {"pair": 2, "relation": 3, "none": 4}
+
+
+def test_non_latin_labels(tmp_path: Path) -> None:
+    kg = make_graph(
+        tmp_path, [claim("a", "bordersOn", "b")], [actor("a", "Հայաստան"), actor("b", "ישראל — إسرائيل")]
+    )
+    svg = run_dot(dot_source(select(kg), ExportOptions()))
+    labels = set(svg_nodes(svg).values())
+    assert {"Հայաստան", "ישראל — إسرائيل"} <= labels
+
+
+def test_claims_view_draws_claim_nodes(whole: Subgraph) -> None:
+    svg = run_dot(dot_source(whole, ExportOptions(view="claims")))
+    labels = set(svg_nodes(svg).values())
+    assert "grants base to" in labels
+    assert any(x.startswith("supplies arms to (60%") for x in labels)
+
+
+def test_png_and_pdf(whole: Subgraph) -> None:
+    need_dot()
+    png = export_subgraph(whole, "png")
+    pdf = export_subgraph(whole, "pdf")
+    assert isinstance(png, bytes) and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
+    assert get_exporter("png").binary and not get_exporter("svg").binary
+
+
+def test_missing_dot_is_a_clear_format_error(
+    tiny: kgraph.KGraph, whole: Subgraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    for fmt in ("svg", "png", "pdf"):
+        with pytest.raises(
+            FormatError, match=r"install Graphviz \(apt install graphviz / brew install graphviz\)"
+        ):
+            export(tiny, None, fmt)
+        with pytest.raises(FormatError, match="Graphviz"):
+            export_subgraph(whole, fmt)
+    # DOT needs no program.
+    assert str(export(tiny, None, "dot")).startswith("digraph kgraph {")
+
+
+def test_empty_selection_is_still_valid_dot(tiny: kgraph.KGraph) -> None:
+    source = str(export(tiny, Selection(until="1900"), "dot"))
+    ET.fromstring(run_dot(source))
