@@ -684,3 +684,18 @@ def test_a_sparql_endpoint_answers_the_same(kg: KGraph, endpoint: str) -> None:
     remote = kgraph.open(endpoint=endpoint)
     assert _summary(remote) == _summary(kg)
     assert set(PREFIXES) >= {"kg", "kgr"}
+
+
+def test_api_delegates_query_validate_and_export() -> None:
+    import kgraph
+
+    from .conftest import TINY_TEXT, TINY_TTL
+
+    kg = kgraph.open(TINY_TTL)
+    result = kg.query("SELECT ?l WHERE { kgr:alphaland skos:prefLabel ?l }")
+    assert result.form == "SELECT"
+    assert [r["l"].value for r in result.rows] == ["Alphaland"]  # type: ignore[union-attr]
+    assert kg.validate([TINY_TEXT]).conforms
+    turtle = kg.export("turtle")
+    assert isinstance(turtle, str) and "kgr:alphaland" in turtle
+    assert kg.select().claims

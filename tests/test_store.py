@@ -203,3 +203,18 @@ def test_endpoint_errors_are_one_line(endpoint: str) -> None:
         EndpointBackend("http://127.0.0.1:9/sparql").query("ASK {}", timeout=2)
     with pytest.raises(Exception, match="must be an http"):
         EndpointBackend("ftp://example.org/sparql")
+
+
+def test_atomic_write_failures_are_usage_errors(tmp_path: Path) -> None:
+    from kgraph.errors import OutputFileError
+    from kgraph.fileio import atomic_write
+
+    target = tmp_path / "out.ttl"
+    target.write_text("old")
+    with pytest.raises(OutputFileError, match="does not exist"):
+        atomic_write(tmp_path / "missing" / "x.ttl", "new")
+    with pytest.raises(OutputFileError, match="is a directory"):
+        atomic_write(tmp_path, "new")
+    atomic_write(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]  # no temporary file left behind

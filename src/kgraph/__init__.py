@@ -26,7 +26,6 @@ _LAZY = {
     "Qualifiers": "kgraph.models",
     "Source": "kgraph.models",
     "Dataset": "kgraph.models",
-    # look-up results (kgraph.lookup): what KGraph.show/claims/actors/... return
     "ActorCard": "kgraph.lookup",
     "ActorSummary": "kgraph.lookup",
     "ClaimView": "kgraph.lookup",
@@ -39,14 +38,64 @@ _LAZY = {
     "SourceRef": "kgraph.lookup",
     "SourceView": "kgraph.lookup",
     "Stats": "kgraph.lookup",
+    "Selection": "kgraph.subgraph",
+    "Subgraph": "kgraph.subgraph",
+    "ValidationReport": "kgraph.validation",
+    "Violation": "kgraph.validation",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+__all__ = [
+    "ActorCard",
+    "ActorSummary",
+    "AmbiguousNameError",
+    "Claim",
+    "ClaimView",
+    "Dataset",
+    "Entity",
+    "EntityRef",
+    "EventView",
+    "Evidence",
+    "KGraph",
+    "KGraphError",
+    "LiteralRef",
+    "NeighborsResult",
+    "NotFoundError",
+    "PathResult",
+    "PredicateRef",
+    "Qualifiers",
+    "Selection",
+    "Source",
+    "SourceRef",
+    "SourceView",
+    "Stats",
+    "Subgraph",
+    "UsageError",
+    "ValidationReport",
+    "Violation",
+    "__version__",
+    "open",
+]
 
 if TYPE_CHECKING:
     from kgraph.api import KGraph, open
     from kgraph.errors import AmbiguousNameError, KGraphError, NotFoundError, UsageError
+    from kgraph.lookup import (
+        ActorCard,
+        ActorSummary,
+        ClaimView,
+        EntityRef,
+        EventView,
+        LiteralRef,
+        NeighborsResult,
+        PathResult,
+        PredicateRef,
+        SourceRef,
+        SourceView,
+        Stats,
+    )
     from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
+    from kgraph.subgraph import Selection, Subgraph
+    from kgraph.validation import ValidationReport, Violation
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
         Stats,
     )
     from kgraph.names import NameMatch
+    from kgraph.query import QueryResult as UserQueryResult
+    from kgraph.subgraph import Selection, Subgraph
+    from kgraph.validation import ValidationReport
 
 
 class KGraph:
@@ -129,7 +132,39 @@ class KGraph:
 
         return lookup.neighbors(self.backend, name, depth=depth)
 
-    # ------------------------------------------------------------ query, validate, export: added beside these
+    # ------------------------------------------------------------ query, validate, export
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        allow_service: bool = False,
+        bindings: Mapping[str, Term] | None = None,
+    ) -> UserQueryResult:
+        """A user's SPARQL 1.1 query, with the same guards as ``kgraph query``: SERVICE only
+        when allowed, no updates, a timeout (see :func:`kgraph.query.run_query`)."""
+        from kgraph.query import run_query
+
+        return run_query(self, sparql, timeout=timeout, allow_service=allow_service, bindings=bindings)
+
+    def validate(self, source_texts: Sequence[str | Path] = ()) -> ValidationReport:
+        """SHACL shapes and evidence checks (see :func:`kgraph.validation.validate`)."""
+        from kgraph.validation import validate
+
+        return validate(self, source_texts)
+
+    def select(self, selection: Selection | None = None) -> Subgraph:
+        """A subgraph: focus/depth, path, filters or a CONSTRUCT (see :mod:`kgraph.subgraph`)."""
+        from kgraph.subgraph import Selection, select
+
+        return select(self, selection or Selection())
+
+    def export(self, fmt: str = "turtle", selection: Selection | None = None) -> bytes | str:
+        """Select and export in one call; ``fmt`` is a name from ``kgraph export --list-formats``."""
+        from kgraph.export import export
+
+        return export(self, selection, fmt)
 
 
 def open(

@@ -3,6 +3,7 @@
     KGraphError                  base class; never raised itself
     ├── UsageError               bad input: exit code 2
     │   ├── InputFileError       a file is missing, unreadable or not UTF-8
+    │   ├── OutputFileError      an output file cannot be written (no such folder, disk full)
     │   ├── RdfSyntaxError       malformed RDF (carries file, line, column)
     │   ├── QuerySyntaxError     malformed SPARQL (carries line, column)
     │   ├── QueryNotAllowedError SERVICE, LOAD or an update without the flag that allows it
@@ -43,6 +44,10 @@ class UsageError(KGraphError):
 
 class InputFileError(UsageError):
     """A file could not be read."""
+
+
+class OutputFileError(UsageError):
+    """An output file could not be written; the previous file, if any, is untouched."""
 
 
 class RdfSyntaxError(UsageError):

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kgraph.errors import InputFileError
+from kgraph.errors import InputFileError, OutputFileError
 
 
 def read_text(path: str | Path, *, what: str = "file") -> str:
@@ -47,8 +47,13 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputFileError(f"{target}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        raise OutputFileError(f"{target}: directory {directory} does not exist")
+    if target.is_dir():
+        raise OutputFileError(f"{target}: is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -59,7 +64,9 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
         raise

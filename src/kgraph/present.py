@@ -55,14 +55,26 @@ def _percent(share: Decimal) -> str:
     return f"{(share * 100).normalize():f}%"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_text(value: str) -> str:
+    """ISO dates stay as they are (sortable, unambiguous); a month-day with no year
+    (``--09-19``, xsd:gMonthDay) reads ``19 Sep (no year given)``."""
+    if value.startswith("--") and len(value) == 7:
+        return f"{int(value[5:7])} {_MONTHS[int(value[2:4]) - 1]} (no year given)"
+    return value
+
+
 def _date_range(q: Qualifiers) -> str:
-    if q.start and q.end:
-        return f"{q.start}–{q.end}"
-    if q.start:
-        return f"from {q.start}"
-    if q.end:
-        return f"until {q.end}"
-    return q.point_in_time or ""
+    start, end = (date_text(v) if v else None for v in (q.start, q.end))
+    if start and end:
+        return f"{start}–{end}"
+    if start:
+        return f"from {start}"
+    if end:
+        return f"until {end}"
+    return date_text(q.point_in_time) if q.point_in_time else ""
 
 
 def qualifier_summary(q: Qualifiers) -> str:
