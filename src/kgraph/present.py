@@ -91,7 +91,9 @@ def qualifier_summary(q: Qualifiers) -> str:
             f"{approx}{_number(q.min_value)}–{_number(q.max_value)}" + (f" {q.unit}" if q.unit else "")
         )
     elif q.min_value is not None:
-        parts.append(f"{approx}at least {_number(q.min_value)}" + (f" {q.unit}" if q.unit else ""))
+        # "billions of dollars": a lower bound the source gives only roughly.
+        rough = " (approximate)" if q.approximate else ""
+        parts.append(f"at least {_number(q.min_value)}" + (f" {q.unit}" if q.unit else "") + rough)
     elif q.max_value is not None:
         parts.append(
             f"{'nearly' if q.approximate else 'at most'} {_number(q.max_value)}"
