@@ -497,10 +497,10 @@ def test_source_text_mismatch_is_exit_2(run_cli, tmp_path: Path) -> None:  # typ
     wrong.write_text("Not the story.\n", encoding="utf-8")
     r = run_cli("show", "Alpha", *G, "--source-text", wrong)
     assert (r.code, r.out) == (2, "")
-    assert r.err.startswith(f"kgraph: {wrong}: its SHA-256 is ")
+    assert r.err.startswith(f"kgraph: {wrong}: SHA-256 ")
     assert r.err.endswith(
-        "matches no source document in this graph (known: tiny (ea86b119152b…)); evidence "
-        "offsets only fit the exact text\n"
+        "(15 code points) matches no source document in the graph; expected "
+        "ea86b119152b5dd6f271a84d33c16abf8b407934390c8177b74b2a1c314945ce (404 code points, kgr:source-tiny)\n"
     )
     assert run_cli("show", "Alpha", *G, "--source-text", tmp_path / "none.txt").code == 2
 

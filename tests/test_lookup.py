@@ -20,6 +20,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Store, ser
 import kgraph
 from kgraph.api import KGraph
 from kgraph.build import load_dataset, to_turtle
+from kgraph.dates import date_bounds, period_text
 from kgraph.errors import (
     AmbiguousNameError,
     InputFileError,
@@ -27,7 +28,7 @@ from kgraph.errors import (
     SourceTextMismatch,
     UsageError,
 )
-from kgraph.lookup import ClaimView, EntityRef, LiteralRef, date_bounds, parse_modality, period_text
+from kgraph.lookup import ClaimView, EntityRef, LiteralRef, parse_modality
 from kgraph.mapping import dataset_triples
 from kgraph.models import Claim, Evidence
 from kgraph.namespaces import KG, KGR, PREFIXES
@@ -146,7 +147,7 @@ def test_source_text_with_windows_line_endings_is_accepted(kg: KGraph, tmp_path:
 def test_source_text_that_does_not_match_is_refused(kg: KGraph, tmp_path: Path) -> None:
     other = tmp_path / "other.txt"
     other.write_text(TINY_TEXT.read_text(encoding="utf-8").replace("60%", "70%"), encoding="utf-8")
-    with pytest.raises(SourceTextMismatch, match=r"other\.txt: its SHA-256 is .* matches no source document"):
+    with pytest.raises(SourceTextMismatch, match=r"other\.txt: SHA-256 .* matches no source document"):
         kg.show("Alphaland", source_texts=[other])
     with pytest.raises(InputFileError, match="no such source text"):
         kg.show("Alphaland", source_texts=[tmp_path / "missing.txt"])

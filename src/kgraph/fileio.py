@@ -10,31 +10,33 @@ from pathlib import Path
 from kgraph.errors import InputFileError, OutputFileError
 
 
-def read_text(path: str | Path, *, what: str = "file") -> str:
-    """The file's text as UTF-8, or an InputFileError saying why not."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a directory, not a {what}") from None
-    except PermissionError:
-        raise InputFileError(f"{path}: permission denied") from None
-    except UnicodeDecodeError as e:
-        raise InputFileError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise InputFileError(f"{path}: {e.strerror or e}") from None
-
-
 def read_bytes(path: str | Path, *, what: str = "file") -> bytes:
+    """The file's bytes, or an InputFileError saying why not."""
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such {what}") from None
     except IsADirectoryError:
         raise InputFileError(f"{path}: is a directory, not a {what}") from None
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied") from None
     except OSError as e:
         raise InputFileError(f"{path}: {e.strerror or e}") from None
+
+
+def decode_utf8(data: bytes, path: str | Path) -> str:
+    """``data`` read from ``path`` as UTF-8 text, or an InputFileError naming the bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {e.start})") from None
+
+
+def read_text(path: str | Path, *, what: str = "file") -> str:
+    """The file's text as UTF-8, or an InputFileError saying why not."""
+    # Newlines as text mode reads them, so that parsers and messages see "\n" only.
+    text = decode_utf8(read_bytes(path, what=what), path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> None:

@@ -13,7 +13,6 @@ Only :func:`path` and :func:`neighbors` import networkx (through :mod:`kgraph.pr
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode, Triple
 
-from kgraph.errors import AmbiguousNameError, InputFileError, NotFoundError, SourceTextMismatch, UsageError
-from kgraph.fileio import read_bytes
+from kgraph.dates import DATE_PROPERTIES, Dates, Span, claim_span, date_window, sort_key, span
+from kgraph.errors import AmbiguousNameError, NotFoundError, SourceTextMismatch, UsageError
 from kgraph.mapping import SOURCE_PREFIX, Corpus, claims_query, entities_query, from_triples
 from kgraph.models import (
     MODALITIES,
@@ -36,24 +35,18 @@ from kgraph.models import (
     LiteralValue,
     Modality,
     Qualifiers,
-    date_datatype,
 )
 from kgraph.names import NameMatch, normalize, resolve
-from kgraph.namespaces import KG, KGR, PREFIXES, WD, compact_iri, expand_curie
+from kgraph.namespaces import KG, KGR, SCHEMA, WD, compact_iri, expand_curie
 from kgraph.present import MODALITY_LABELS, qualifier_summary, relation_label
+from kgraph.sources import SourceDocument, match_source_text
 from kgraph.store import Backend, SelectResult, Term, values_block
 
 if TYPE_CHECKING:
     import networkx as nx
 
-SKOS = PREFIXES["skos"]
-DCT = PREFIXES["dcterms"]
-SCHEMA = PREFIXES["schema"]
-XSD = PREFIXES["xsd"]
 
-# Claims whose object is one of these date literals say when their subject happened.
-DATE_PREDICATES = {DCT + "date": "dates", SCHEMA + "startDate": "starts", SCHEMA + "endDate": "ends"}
-_DATE_VALUES = "VALUES ?p { dcterms:date schema:startDate schema:endDate }"
+_DATE_VALUES = f"VALUES ?p {{ {' '.join(DATE_PROPERTIES)} }}"
 
 # A curator's Wikidata link is shown as an external id on the card, not listed as a claim
 # (kgraph.mapping.from_triples reads it back the same way).
@@ -501,118 +494,17 @@ def _fetch_claims(backend: Backend, pattern: str) -> list[Claim]:
 # ---------------------------------------------------------------- dates
 
 
-Day = tuple[int, int, int]
-_EARLIEST: Day = (-(10**9), 1, 1)
-_LATEST: Day = (10**9, 12, 31)
-
-
-def date_bounds(value: str) -> tuple[Day, Day] | None:
-    """The first and last day a (partial) date covers: ``2022-12`` -> 2022-12-01 … 2022-12-31.
-
-    None for dates without a year (``--09-19``) and for anything that is not a date.
-    """
-    try:
-        kind = date_datatype(value)
-    except ValueError:
-        return None
-    if kind in ("gMonthDay", "gMonth"):
-        return None
-    negative = value.startswith("-")
-    parts = [int(p) for p in value.lstrip("-").split("-")]
-    year = -parts[0] if negative else parts[0]
-    if kind == "gYear":
-        return (year, 1, 1), (year, 12, 31)
-    if kind == "gYearMonth":
-        return (year, parts[1], 1), (year, parts[1], 31)
-    day = (year, parts[1], parts[2])
-    return day, day
-
-
-def period_text(date: str | None = None, start: str | None = None, end: str | None = None) -> str | None:
-    """A date or period as written, at its own precision: ``2021-03``, ``2015–2019``, ``from 2020``."""
-    if date:
-        return date
-    if start and end:
-        return start if start == end else f"{start}–{end}"
-    if start:
-        return f"from {start}"
-    if end:
-        return f"until {end}"
-    return None
-
-
-@dataclass
-class _Span:
-    """The days a claim or event covers, with what was written."""
-
-    lo: Day
-    hi: Day
-
-    def merge(self, other: _Span | None) -> _Span:
-        return self if other is None else _Span(min(self.lo, other.lo), max(self.hi, other.hi))
-
-    def overlaps(self, lo: Day, hi: Day) -> bool:
-        return self.hi >= lo and self.lo <= hi
-
-
-def _span(date: str | None, start: str | None, end: str | None) -> _Span | None:
-    if date and (b := date_bounds(date)):
-        return _Span(*b)
-    lo = date_bounds(start) if start else None
-    hi = date_bounds(end) if end else None
-    if lo is None and hi is None:
-        return None
-    return _Span(lo[0] if lo else _EARLIEST, hi[1] if hi else _LATEST)
-
-
-@dataclass
-class _EventDates:
-    """An event's dates as its claims state them; several of one kind widen the period."""
-
-    dates: list[str] = field(default_factory=list)
-    starts: list[str] = field(default_factory=list)
-    ends: list[str] = field(default_factory=list)
-
-    @staticmethod
-    def _pick(values: list[str], *, latest: bool = False) -> str | None:
-        # A value that is no date (a curator's "1980s") is shown as written, but a real date wins.
-        dated = [(b[1] if latest else b[0], v) for v in values if (b := date_bounds(v))]
-        if dated:
-            return (max(dated) if latest else min(dated))[1]
-        return values[0] if values else None
-
-    @property
-    def date(self) -> str | None:
-        return self._pick(self.dates)
-
-    @property
-    def start(self) -> str | None:
-        return self._pick(self.starts)
-
-    @property
-    def end(self) -> str | None:
-        return self._pick(self.ends, latest=True)
-
-    @property
-    def span(self) -> _Span | None:
-        return _span(self.date, self.start, self.end)
-
-    @property
-    def when(self) -> str | None:
-        return period_text(self.date, self.start, self.end)
-
-
-def _event_dates(claims: Iterable[Claim]) -> dict[str, _EventDates]:
+def _event_dates(claims: Iterable[Claim]) -> dict[str, Dates]:
     """Event IRI -> its dates, from date claims on it (dcterms:date, schema:startDate/endDate)."""
-    out: dict[str, _EventDates] = defaultdict(_EventDates)
+    out: dict[str, Dates] = defaultdict(Dates)
     for c in claims:
-        kind = DATE_PREDICATES.get(_iri(c.predicate, predicate=True))
+        kind = DATE_PROPERTIES.get(compact_iri(_iri(c.predicate, predicate=True)))
         if kind and isinstance(c.object, LiteralValue):
-            getattr(out[_iri(c.subject)], kind).append(c.object.value)
+            out[_iri(c.subject)].add(kind, c.object.value)
     return out
 
 
-def _fetch_event_dates(backend: Backend, iris: Iterable[str]) -> dict[str, _EventDates]:
+def _fetch_event_dates(backend: Backend, iris: Iterable[str]) -> dict[str, Dates]:
     nodes = sorted(set(iris))
     if not nodes:
         return {}
@@ -622,36 +514,12 @@ def _fetch_event_dates(backend: Backend, iris: Iterable[str]) -> dict[str, _Even
     return _event_dates(_fetch_claims(backend, pattern))
 
 
-def parse_date_filter(value: str | None, option: str) -> tuple[Day, Day] | None:
-    """A --since/--until value -> the days it covers; bad input is a UsageError (exit 2)."""
-    if value is None:
-        return None
-    text = value.strip()
-    bounds = date_bounds(text) if text[:1].isdigit() else None
-    if bounds is None:
-        raise UsageError(f"{option}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    return bounds
-
-
-def _claim_span(claim: Claim, events: Mapping[str, _EventDates]) -> _Span | None:
-    """When a claim holds: its own qualifiers; else the date it states; else its events' dates."""
-    q = claim.qualifiers
-    own = _span(q.point_in_time, q.start, q.end)
-    if own is not None:
-        return own
-    if isinstance(claim.object, LiteralValue) and _iri(claim.predicate, predicate=True) in DATE_PREDICATES:
-        b = date_bounds(claim.object.value)
-        if b is not None:
-            return _Span(*b)
-    span: _Span | None = None
-    for ref in (claim.subject, claim.object):
-        if isinstance(ref, str) and (dates := events.get(_iri(ref))) and (s := dates.span):
-            span = s.merge(span)
-    return span
-
-
-def _sort_key_span(span: _Span | None) -> tuple[int, Day, Day]:
-    return (0, span.lo, span.hi) if span else (1, _LATEST, _LATEST)
+def _claim_span(claim: Claim, events: Mapping[str, Dates]) -> Span | None:
+    q, obj = claim.qualifiers, claim.object
+    dating = compact_iri(_iri(claim.predicate, predicate=True)) in DATE_PROPERTIES
+    stated = obj.value if dating and isinstance(obj, LiteralValue) else None
+    ends = (events.get(_iri(ref)) for ref in (claim.subject, claim.object) if isinstance(ref, str))
+    return claim_span(span(q.point_in_time, q.start, q.end), stated, (d.span for d in ends if d))
 
 
 # ---------------------------------------------------------------- option values
@@ -796,31 +664,22 @@ def load_source_texts(backend: Backend, paths: Sequence[str | Path]) -> dict[str
     """
     if not paths:
         return {}
-    sources = [s for s in _source_rows(backend) if s.sha256]
-    by_sha = {s.sha256: s for s in sources}
+    rows = {s.iri: s for s in _source_rows(backend) if s.sha256}
+    documents = [
+        SourceDocument(key=s.iri, name=compact_iri(s.iri), sha256=s.sha256 or "", length=s.length)
+        for s in rows.values()
+    ]
     out: dict[str, str] = {}
     for path in paths:
-        data = read_bytes(path, what="source text")
-        variants = [data, data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")]
-        match = next(
-            ((v, by_sha[h]) for v in variants if (h := hashlib.sha256(v).hexdigest()) in by_sha), None
-        )
-        if match is None:
-            known = ", ".join(f"{s.id} ({s.sha256[:12]}…)" for s in sources if s.sha256) or "none"
-            raise SourceTextMismatch(
-                f"{path}: its SHA-256 is {hashlib.sha256(data).hexdigest()[:12]}…, which matches no source "
-                f"document in this graph (known: {known}); evidence offsets only fit the exact text"
-            )
-        raw, source = match
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InputFileError(f"{path}: not UTF-8 text (byte {e.start})") from None
-        if source.length is not None and len(text) != source.length:
-            raise SourceTextMismatch(
-                f"{path}: {len(text)} characters, but the graph records {source.length} for {source.id}"
-            )
-        out[source.id] = text
+        found, hits = match_source_text(path, documents, lenient=True)
+        for doc in hits:
+            source = rows[doc.key]
+            if source.length is not None and len(found.text) != source.length:
+                raise SourceTextMismatch(
+                    f"{path}: {len(found.text)} code points, but the graph records {source.length} "
+                    f"for {source.id}"
+                )
+            out[source.id] = found.text
     return out
 
 
@@ -839,14 +698,14 @@ def _entity_ref(match: NameMatch) -> EntityRef:
     return EntityRef(id=match.slug, label=match.label, iri=match.iri, type=match.type)
 
 
-def _claim_sort_key(view: ClaimView, span: _Span | None) -> tuple[Any, ...]:
+def _claim_sort_key(view: ClaimView, when: Span | None) -> tuple[Any, ...]:
     obj = view.object
     other = obj.label if isinstance(obj, EntityRef) else obj.value
     return (
         view.subject.label.casefold(),
         view.predicate.label,
         other.casefold(),
-        _sort_key_span(span),
+        sort_key(when),
         view.id,
     )
 
@@ -909,7 +768,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
             v = views[c.id]
             other = v.object if direction == "outgoing" else v.subject
             label = other.label if isinstance(other, EntityRef) else other.value
-            return (label.casefold(), _sort_key_span(spans[c.id]), v.id)
+            return (label.casefold(), sort_key(spans[c.id]), v.id)
 
         return [views[c.id] for c in sorted(claims, key=key)]
 
@@ -942,7 +801,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
             views[c.id]
             for c in sorted(
                 properties,
-                key=lambda c: (views[c.id].predicate.label, _sort_key_span(spans[c.id]), views[c.id].id),
+                key=lambda c: (views[c.id].predicate.label, sort_key(spans[c.id]), views[c.id].id),
             )
         ],
         events=sorted(
@@ -954,7 +813,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
                 )
                 for c in participations
             ),
-            key=lambda p: (_sort_key_span(spans[p.claim.id]), p.event.label),
+            key=lambda p: (sort_key(spans[p.claim.id]), p.event.label),
         ),
         attributed=ordered(attributed),
     )
@@ -984,10 +843,7 @@ def claims(
     all of 2022); a claim without dates of its own takes the date it states or the dates of the
     events it is about, and an undated claim is left out when either bound is given.
     """
-    lo = parse_date_filter(since, "--since")
-    hi = parse_date_filter(until, "--until")
-    if lo and hi and lo[0] > hi[1]:
-        raise UsageError(f"--since {since} is after --until {until}")
+    window = date_window(since, until)
     modalities = [parse_modality(m) for m in _as_list(modality)]
     texts = load_source_texts(backend, source_texts)
 
@@ -1015,9 +871,8 @@ def claims(
     refs = {_iri(r) for c in found for r in (c.subject, c.object) if isinstance(r, str)}
     dates = _fetch_event_dates(backend, refs)
     spans = {c.id: _claim_span(c, dates) for c in found}
-    if lo or hi:
-        first, last = (lo[0] if lo else _EARLIEST), (hi[1] if hi else _LATEST)
-        found = [c for c in found if (s := spans[c.id]) is not None and s.overlaps(first, last)]
+    if window:
+        found = [c for c in found if (s := spans[c.id]) is not None and s.overlaps(window)]
     views = _Labels(backend).views(found)
     result = [
         v
@@ -1091,8 +946,7 @@ def events(
     participant: str | Sequence[str] | None = None,
 ) -> list[EventView]:
     """The events as a timeline, oldest first, undated last; filters as in :func:`claims`."""
-    lo = parse_date_filter(since, "--since")
-    hi = parse_date_filter(until, "--until")
+    window = date_window(since, until)
     wanted = {resolve(backend, n).iri for n in _as_list(participant)}
     corpus = from_triples(
         _construct(backend, entities_query("?entity a kg:Event ."))
@@ -1118,11 +972,9 @@ def events(
     out: list[tuple[tuple[Any, ...], EventView]] = []
     for e in corpus.events:
         iri = _iri(e.id)
-        d = dates.get(iri, _EventDates())
-        span = d.span
-        if (lo or hi) and (
-            span is None or not span.overlaps(lo[0] if lo else _EARLIEST, hi[1] if hi else _LATEST)
-        ):
+        d = dates.get(iri, Dates())
+        when = d.span
+        if window and (when is None or not when.overlaps(window)):
             continue
         participants = sorted(roles[(iri, KG + "participant")], key=lambda r: r.label.casefold())
         if wanted and not wanted & {p.iri for p in participants}:
@@ -1140,7 +992,7 @@ def events(
             participants=participants,
             locations=sorted(roles[(iri, SCHEMA + "location")], key=lambda r: r.label.casefold()),
         )
-        out.append(((_sort_key_span(span), e.label.casefold()), view))
+        out.append(((sort_key(when), e.label.casefold()), view))
     return [v for _, v in sorted(out, key=lambda kv: kv[0])]
 
 
@@ -1229,7 +1081,7 @@ class _Network:
                 order = (
                     view.predicate.label,
                     direction,
-                    _sort_key_span(_claim_span(self.claims[key], {})),
+                    sort_key(_claim_span(self.claims[key], {})),
                     view.id,
                 )
                 links.append((order, Link(direction=direction, claim=view)))  # type: ignore[arg-type]

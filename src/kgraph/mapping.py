@@ -39,17 +39,24 @@ from kgraph.models import (
     Source,
     date_datatype,
 )
-from kgraph.namespaces import KG, KGR, PREFIXES, WD, compact_iri, expand_curie
+from kgraph.namespaces import (
+    DCT,
+    KG,
+    KGR,
+    OA,
+    PREFIXES,
+    PROV,
+    RDF,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+    compact_iri,
+    expand_curie,
+)
 
 Term = NamedNode | BlankNode | Literal
 
-RDF = PREFIXES["rdf"]
-XSD = PREFIXES["xsd"]
-SKOS = PREFIXES["skos"]
-PROV = PREFIXES["prov"]
-SCHEMA = PREFIXES["schema"]
-OA = PREFIXES["oa"]
-DCT = PREFIXES["dcterms"]
 
 RDF_TYPE = NamedNode(RDF + "type")
 SOURCE_PREFIX = "source-"

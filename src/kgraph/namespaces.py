@@ -31,6 +31,16 @@ PREFIXES: dict[str, str] = {
 }
 """Prefix -> namespace IRI, in the order serializers write them."""
 
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+PROV = PREFIXES["prov"]
+SCHEMA = PREFIXES["schema"]
+OA = PREFIXES["oa"]
+DCT = PREFIXES["dcterms"]
+SH = PREFIXES["sh"]
+
 
 def sparql_prologue() -> str:
     """PREFIX lines for every prefix in :data:`PREFIXES`."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kgraph.dates import DATE_PROPERTIES
 from kgraph.mapping import Corpus
 from kgraph.models import Claim, LiteralValue
 from kgraph.namespaces import KGR, compact_iri
@@ -19,8 +20,6 @@ from kgraph.present import MODALITY_LABELS, qualifier_summary, relation_label
 
 if TYPE_CHECKING:
     import networkx as nx
-
-_DATE_PREDICATES = {"dcterms:date": "date", "schema:startDate": "start", "schema:endDate": "end"}
 
 
 def node_id(ref: str) -> str:
@@ -60,7 +59,7 @@ def _dates(corpus: Corpus) -> dict[str, str]:
     """Node id -> its date or period in words, from the claims that date it (events)."""
     found: dict[str, dict[str, str]] = {}
     for claim in corpus.claims:
-        kind = _DATE_PREDICATES.get(claim.predicate)
+        kind = DATE_PROPERTIES.get(claim.predicate)
         if kind and isinstance(claim.object, LiteralValue):
             dates = found.setdefault(node_id(claim.subject), {})
             # Of two dates for one event ("--09-19" and "2023-09-19"), the one with a year says more.

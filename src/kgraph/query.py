@@ -33,12 +33,13 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 from kgraph.errors import (
     EndpointError,
     FormatError,
+    InputFileError,
     NotFoundError,
     QueryNotAllowedError,
     QuerySyntaxError,
     UsageError,
 )
-from kgraph.namespaces import KGR, PREFIXES, compact_iri, expand_curie
+from kgraph.namespaces import KGR, PREFIXES, RDF, XSD, compact_iri, expand_curie
 from kgraph.store import DEFAULT_TIMEOUT, Backend, OxigraphBackend, SelectResult
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ Form = Lit["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 AnyTerm = NamedNode | BlankNode | Literal | Triple
 Row = dict[str, AnyTerm | None]
 
-XSD = PREFIXES["xsd"]
-RDF_TYPE = PREFIXES["rdf"] + "type"
+RDF_TYPE = RDF + "type"
 
 QUERY_FORMS: tuple[Form, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
@@ -164,6 +164,24 @@ def analyze(text: str) -> QueryInfo:
     if update is not None:
         form = None
     return QueryInfo(form, service, update, keyword)
+
+
+def read_query_argument(value: str) -> str:
+    """A query as given on the command line: the text itself, ``@FILE``, or ``-`` for standard input."""
+    import sys
+
+    from kgraph.fileio import read_text
+
+    if value == "-":
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError as e:
+            raise InputFileError(f"stdin: not UTF-8 text (byte {e.start})") from None
+    if value.startswith("@"):
+        if not value[1:]:
+            raise UsageError("@ must be followed by a file name, e.g. @query.rq")
+        return read_text(value[1:], what="query file")
+    return value
 
 
 def check_allowed(text: str, *, allow_service: bool = False) -> QueryInfo:

@@ -12,9 +12,9 @@ The rules, in the order they apply:
 
 1. A claim is a *candidate* when it passes every claim filter: its predicate, modality and
    source (the document it comes from, or the actor it is attributed to) are among those
-   asked for, its period overlaps ``since``/``until`` (a claim without dates of its own takes
-   the dates of an event it is about), and the actors it links are of the asked ``types``
-   (focus and path end points are always allowed).
+   asked for, its period overlaps ``since``/``until`` (read as :mod:`kgraph.dates` says: its
+   own dates, else the date it states, else those of the events it is about), and the actors
+   it links are of the asked ``types`` (focus and path end points are always allowed).
 2. Nodes: the focus actors and everything within ``depth`` hops over candidate claims, in
    both directions; or the actors on the shortest paths between the two ``path`` ends; or
    the entities and claims a ``construct`` query names. With none of these, every entity of
@@ -37,10 +37,11 @@ from typing import Literal as TypingLiteral
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kgraph.dates import DATE_PROPERTIES, Dates, claim_span, date_window
 from kgraph.errors import NotFoundError, UsageError
 from kgraph.mapping import Corpus, claims_query, entities_query, from_triples
 from kgraph.models import MODALITIES
-from kgraph.namespaces import KG, KGR, PREFIXES, compact_iri, expand_curie
+from kgraph.namespaces import KG, KGR, OA, PROV, RDF, compact_iri, expand_curie
 from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, values_block
 
 if TYPE_CHECKING:
@@ -51,11 +52,6 @@ if TYPE_CHECKING:
 View = TypingLiteral["actors", "claims"]
 VIEWS: tuple[str, ...] = ("actors", "claims")
 
-RDF = PREFIXES["rdf"]
-PROV = PREFIXES["prov"]
-DCT = PREFIXES["dcterms"]
-SCHEMA = PREFIXES["schema"]
-OA = PREFIXES["oa"]
 _LINKS = (KG + "supports", KG + "contradicts")
 _NOT_ENTITY_TYPES = {"Claim", "SourceDocument", "Modality", "Curator"}
 MAX_PATHS = 50
@@ -95,15 +91,7 @@ class Selection:
             raise UsageError("--path takes two names: --path A B")
         if self.construct is not None and (self.focus or self.path):
             raise UsageError("--construct selects on its own: drop --focus and --path")
-        for value, option in ((self.since, "--since"), (self.until, "--until")):
-            if value is not None:
-                _interval(value, option)
-        if (
-            self.since
-            and self.until
-            and _interval(self.since, "--since")[0] > _interval(self.until, "--until")[1]
-        ):
-            raise UsageError(f"--since {self.since} is after --until {self.until}")
+        date_window(self.since, self.until)
 
     @property
     def claim_filters(self) -> bool:
@@ -122,7 +110,8 @@ class _ClaimInfo:
     modality: str = ""
     sources: set[str] = field(default_factory=set)
     attributed: set[str] = field(default_factory=set)
-    dates: set[tuple[str, str]] = field(default_factory=set)  # (kind, lexical): kind in date/start/end
+    own_dates: Dates = field(default_factory=Dates)  # its qualifiers: point in time, start, end
+    stated_date: str | None = None  # the object of a dcterms:date, schema:startDate… claim
 
 
 @dataclass(frozen=True)
@@ -192,53 +181,6 @@ def _nodes(iris: Iterable[str]) -> list[NamedNode]:
     return [NamedNode(i) for i in sorted(iris)]
 
 
-_PARTIAL_DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DateKey = tuple[int, int, int]
-
-
-def _interval(value: str, option: str = "date") -> tuple[DateKey, DateKey]:
-    """``2015`` -> (2015-01-01, 2015-12-31); ``2021-03`` -> the month; a full date -> that day."""
-    m = _PARTIAL_DATE.match(value.strip())
-    if not m:
-        raise UsageError(f"{option} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else None
-    day = int(m.group(3)) if m.group(3) else None
-    if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
-        raise UsageError(f"{option} {value!r} is not a date")
-    if month is None:
-        return (year, 1, 1), (year, 12, 31)
-    if day is None:
-        return (year, month, 1), (year, month, 31)
-    return (year, month, day), (year, month, day)
-
-
-def _claim_period(dates: set[tuple[str, str]]) -> tuple[DateKey, DateKey] | None:
-    """The span a claim's dates cover; None when it has no usable (year-bearing) date."""
-    lows: list[DateKey] = []
-    highs: list[DateKey] = []
-    open_low = open_high = False
-    for kind, lexical in dates:
-        try:
-            lo, hi = _interval(lexical)
-        except UsageError:
-            continue  # --MM-DD and friends carry no year: they cannot be placed in time
-        if kind == "date":
-            lows.append(lo)
-            highs.append(hi)
-        elif kind == "start":
-            lows.append(lo)
-            open_high = open_high or not any(k == "end" for k, _ in dates)
-        else:
-            highs.append(hi)
-            open_low = open_low or not any(k == "start" for k, _ in dates)
-    if not lows and not highs:
-        return None
-    low = (-(10**6), 1, 1) if open_low or not lows else min(lows)
-    high = (10**6, 12, 31) if open_high or not highs else max(highs)
-    return low, high
-
-
 def modality_name(value: str) -> str:
     """``alleged``, ``hedged``, ``kg:curatorInferred``, ``curator-inferred`` -> the modality's name."""
     raw = value.strip()
@@ -301,13 +243,12 @@ SELECT ?claim ?s ?p ?o ?modality ?source ?attr ?date ?start ?end WHERE {
   OPTIONAL { ?claim schema:endDate ?end }
 }"""
 
-_EVENT_DATES = """
-SELECT ?e ?date ?start ?end WHERE {
+_EVENT_DATES = f"""
+SELECT ?e ?p ?date WHERE {{
   ?e a kg:Event .
-  OPTIONAL { ?e dcterms:date ?date }
-  OPTIONAL { ?e schema:startDate ?start }
-  OPTIONAL { ?e schema:endDate ?end }
-}"""
+  ?claim a kg:Claim ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?date .
+  VALUES ?p {{ {" ".join(DATE_PROPERTIES)} }}
+}}"""
 
 _SOURCES = """
 SELECT ?src ?notation ?title WHERE {
@@ -327,6 +268,7 @@ class _Index:
         self.predicates = sorted({predicate_iri(p) for p in selection.predicates})
         self.modalities = sorted({KG + modality_name(m) for m in selection.modalities})
         self.allowed_types = {type_iri(t) for t in selection.types}
+        self.window = date_window(selection.since, selection.until)
 
     @cached_property
     def entity_types(self) -> dict[str, set[str]]:
@@ -338,14 +280,13 @@ class _Index:
         return dict(out)
 
     @cached_property
-    def event_dates(self) -> dict[str, set[tuple[str, str]]]:
-        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    def event_dates(self) -> dict[str, Dates]:
+        """Event IRI -> its dates, from the claims that date it (as the look-ups read them)."""
+        out: dict[str, Dates] = defaultdict(Dates)
         for row in _rows(self.backend, _EVENT_DATES, self.timeout):
-            e = _iri(row["e"])
-            for kind in ("date", "start", "end"):
-                v = row[kind]
-                if e and isinstance(v, Literal):
-                    out[e].add((kind, v.value))
+            e, p, v = _iri(row["e"]), _iri(row["p"]), row["date"]
+            if e and p and isinstance(v, Literal):
+                out[e].add(DATE_PROPERTIES[compact_iri(p)], v.value)
         return dict(out)
 
     def claims(
@@ -380,6 +321,9 @@ class _Index:
             if info is None:
                 modality = _iri(row["modality"]) or ""
                 info = found[c] = _ClaimInfo(c, s, p, _iri(row["o"]), modality[len(KG) :])
+                o = row["o"]
+                if isinstance(o, Literal) and compact_iri(p) in DATE_PROPERTIES:
+                    info.stated_date = o.value
             src, attr = _iri(row["source"]), _iri(row["attr"])
             if src:
                 info.sources.add(src)
@@ -388,7 +332,7 @@ class _Index:
             for kind in ("date", "start", "end"):
                 v = row[kind]
                 if isinstance(v, Literal):
-                    info.dates.add((kind, v.value))
+                    info.own_dates.add(kind, v.value)
         return [found[k] for k in sorted(found)]
 
     @cached_property
@@ -441,16 +385,10 @@ class _Index:
         docs, actors = self.source_filter
         if sel.sources and not (claim.sources & docs or claim.attributed & actors):
             return False
-        if sel.since or sel.until:
-            dates = claim.dates or {
-                d for end in (claim.subject, claim.object) if end for d in self.event_dates.get(end, set())
-            }
-            period = _claim_period(dates)
-            if period is None:
-                return False
-            lo = _interval(sel.since)[0] if sel.since else (-(10**6), 1, 1)
-            hi = _interval(sel.until)[1] if sel.until else (10**6, 12, 31)
-            if period[0] > hi or period[1] < lo:
+        if self.window:
+            events = (self.event_dates.get(e) for e in (claim.subject, claim.object) if e)
+            when = claim_span(claim.own_dates.span, claim.stated_date, (d.span for d in events if d))
+            if when is None or not when.overlaps(self.window):
                 return False
         if not self.is_entity(claim.subject) or not self.type_ok(claim.subject, always):
             return False
@@ -462,19 +400,6 @@ class _Index:
 
 
 # ---------------------------------------------------------------- construct guard
-
-
-def read_query_argument(value: str) -> str:
-    """``--construct`` text: the query itself, ``@file.rq``, or ``-`` for standard input."""
-    import sys
-
-    from kgraph.fileio import read_text
-
-    if value == "-":
-        return sys.stdin.read()
-    if value.startswith("@"):
-        return read_text(value[1:], what="query file")
-    return value
 
 
 def check_construct(query: str, *, allow_service: bool = False) -> None:

@@ -15,9 +15,10 @@ what is wrong (``sh:message``) and how to fix it (``sh:description``). Checks do
 - ``evidence-blank``: with the real text, no span covers only whitespace;
 - ``source-length``: with the real text, the recorded length is the text's.
 
-A source text is matched to its source document by SHA-256; a text that matches none raises
-:class:`~kgraph.errors.SourceTextMismatch`. Problems found on an evidence annotation, target
-or selector are reported on the claim, actor or event the evidence is for.
+A source text is matched to its source document by SHA-256 (:mod:`kgraph.sources`); a text
+that matches none raises :class:`~kgraph.errors.SourceTextMismatch`. Problems found on an
+evidence annotation, target or selector are reported on the claim, actor or event the
+evidence is for.
 
 rdflib and pyshacl are imported only when :func:`validate` runs.
 """
@@ -25,7 +26,6 @@ rdflib and pyshacl are imported only when :func:`validate` runs.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, computed_field
 from pyoxigraph import RdfFormat, serialize
 
-from kgraph.errors import InputFileError, SourceTextMismatch
-from kgraph.fileio import read_bytes
 from kgraph.models import date_datatype
-from kgraph.namespaces import KG, PREFIXES, compact_iri
+from kgraph.namespaces import DCT, KG, OA, RDF, RDFS, SCHEMA, SH, SKOS, XSD, compact_iri
+from kgraph.sources import SourceDocument, SourceText, match_source_text
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -46,14 +45,6 @@ if TYPE_CHECKING:
 
     from kgraph.api import KGraph
 
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-XSD = PREFIXES["xsd"]
-SKOS = PREFIXES["skos"]
-OA = PREFIXES["oa"]
-DCT = PREFIXES["dcterms"]
-SCHEMA = PREFIXES["schema"]
-SH = PREFIXES["sh"]
 
 DATE_TYPES = frozenset(XSD + t for t in ("date", "gYearMonth", "gYear", "gMonthDay", "gMonth"))
 INTEGER_TYPES = frozenset(XSD + t for t in ("integer", "nonNegativeInteger"))
@@ -132,10 +123,9 @@ def validate(kg: KGraph, source_texts: Sequence[str | Path] = ()) -> ValidationR
     ``source_texts`` are the user's copies of source documents; each must match one by
     SHA-256 (else :class:`SourceTextMismatch`), and makes the evidence checks exact.
     """
-    texts = [_read_text(p) for p in source_texts]
     with _quiet_rdflib():
         graph = _rdflib_graph(kg)
-        matched = _match_texts(graph, texts)
+        matched = _match_texts(graph, source_texts)
         _add_ontology(graph)
         checker = _Checker(graph, matched)
         # Before SHACL, so that a bad date is reported with this check's more precise message.
@@ -156,23 +146,6 @@ def validate(kg: KGraph, source_texts: Sequence[str | Path] = ()) -> ValidationR
 
 
 # ---------------------------------------------------------------- inputs
-
-
-class _Text:
-    def __init__(self, path: Path, text: str, sha256: str):
-        self.path = path
-        self.text = text
-        self.sha256 = sha256
-
-
-def _read_text(path: str | Path) -> _Text:
-    # Hash the bytes as they are on disk: decoding with universal newlines would change them.
-    data = read_bytes(path, what="source text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputFileError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    return _Text(Path(path), text, hashlib.sha256(data).hexdigest())
 
 
 @contextlib.contextmanager
@@ -211,31 +184,22 @@ def _add_ontology(graph: Graph) -> None:
     graph += _load_resource("ontology", "kgraph.ttl")
 
 
-def _match_texts(graph: Graph, texts: Sequence[_Text]) -> dict[Node, _Text]:
+def _match_texts(graph: Graph, paths: Sequence[str | Path]) -> dict[Node, SourceText]:
     from rdflib import Literal, URIRef
 
-    sources: dict[Node, tuple[str, str]] = {}
+    documents = []
     for src in graph.subjects(URIRef(RDF + "type"), URIRef(KG + "SourceDocument")):
         sha = graph.value(src, URIRef(SCHEMA + "sha256"))
         length = graph.value(src, URIRef(KG + "textLength"))
         if isinstance(sha, Literal):
-            sources[src] = (str(sha).lower(), str(length) if length is not None else "?")
-    matched: dict[Node, _Text] = {}
-    for text in texts:
-        hits = [src for src, (sha, _) in sources.items() if sha == text.sha256]
-        if not hits:
-            expected = [
-                f"{sha} ({length} code points, {_show(src)})"
-                for src, (sha, length) in sorted(sources.items(), key=lambda kv: str(kv[0]))
-            ]
-            if len(expected) > 5:
-                expected[5:] = [f"and {len(expected) - 5} more"]
-            raise SourceTextMismatch(
-                f"{text.path}: SHA-256 {text.sha256} ({len(text.text)} code points) matches no source "
-                f"document in the graph; expected {'; '.join(expected) or 'one, but the graph records none'}"
-            )
-        for src in hits:
-            matched[src] = text
+            recorded = str(length) if length is not None else None
+            documents.append(SourceDocument(key=src, name=_show(src), sha256=str(sha), length=recorded))
+    matched: dict[Node, SourceText] = {}
+    for path in paths:
+        # Exactly as on disk: the evidence checks count in the file's own characters.
+        text, hits = match_source_text(path, documents)
+        for doc in hits:
+            matched[doc.key] = text
     return matched
 
 
@@ -285,7 +249,7 @@ def _u(iri: str) -> URIRef:
 class _Checker:
     """Collects violations on one graph (data plus ontology)."""
 
-    def __init__(self, graph: Graph, matched: dict[Node, _Text]):
+    def __init__(self, graph: Graph, matched: dict[Node, SourceText]):
         self.graph = graph
         self.matched = matched
         self.found: dict[tuple[str, str, str, str | None], Violation] = {}

@@ -186,7 +186,8 @@ def export_command(
     )
     require(exporter)  # before any query: a missing `dot` should not cost a graph load
 
-    from kgraph.subgraph import Selection, read_query_argument, select
+    from kgraph.query import read_query_argument
+    from kgraph.subgraph import Selection, select
 
     selection = Selection(
         focus=tuple(focus or ()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,21 +19,13 @@ def _read_query(argument: str) -> tuple[str, str | None, NamedQuery | None]:
     """The query text, the base IRI for its relative IRIs, and the named query it is, if one."""
     import re
 
-    from kgraph.errors import InputFileError, UsageError
-    from kgraph.fileio import read_text
-    from kgraph.query import named_query
+    from kgraph.errors import UsageError
+    from kgraph.query import named_query, read_query_argument
 
-    if argument == "-":
-        try:
-            text = sys.stdin.read()
-        except UnicodeDecodeError as e:
-            raise InputFileError(f"stdin: not UTF-8 text (byte {e.start})") from None
-        return text, Path.cwd().as_uri() + "/", None
-    if argument.startswith("@"):
-        path = Path(argument[1:])
-        if not argument[1:]:
-            raise UsageError("@ must be followed by a file name, e.g. @query.rq")
-        return read_text(path, what="query file"), path.resolve().as_uri(), None
+    if argument == "-" or argument.startswith("@"):
+        text = read_query_argument(argument)
+        base = Path(argument[1:]).resolve().as_uri() if argument != "-" else Path.cwd().as_uri() + "/"
+        return text, base, None
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", argument) and argument.upper() not in _NOT_NAMES:
         named = named_query(argument)
         return named.text, None, named

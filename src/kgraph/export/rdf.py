@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kgraph.export.base import Exporter, ExportOptions
-from kgraph.namespaces import PREFIXES, compact_iri
+from kgraph.namespaces import PREFIXES, RDF, XSD, compact_iri
 
 if TYPE_CHECKING:
     from kgraph.subgraph import Subgraph
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_TYPE = RDF + "type"
+XSD_STRING = XSD + "string"
 
 
 def _triples(sub: Subgraph, options: ExportOptions) -> list[Triple]:
