@@ -104,8 +104,19 @@ def test_construct_sources(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPa
             "--allow-service",
         ),
         (("--construct", "@/nonexistent/q.rq"), 2, "no such query file"),
-        (("--modality", "rumoured"), 2, "unknown modality"),
-        (("--type", "Planet"), 2, "unknown actor type"),
+        (("--modality", "rumoured"), 2, "--modality: 'rumoured' is not one of"),
+        (("--type", "Planet"), 1, "no actor type 'Planet' in this graph (known: Actor, Company, Event"),
+        (("--predicate", "sellsCheeseTo"), 1, "no predicate 'sellsCheeseTo' in this graph (known: allyOf"),
+        (("--focus", "http://a:b:c"), 1, "no actor or event named 'http://a:b:c'"),
+        (("--path", "Alphaland", "http://a:b:c"), 1, "no actor or event named 'http://a:b:c'"),
+        (("--source", "http://a:b:c"), 1, "no source document or actor named 'http://a:b:c'"),
+        (("--predicate", "http://a:b:c"), 1, "no predicate 'http://a:b:c'"),
+        (("--path", "Alphaland", "Délta Valley", "--max-hops", "1"), 1, "within 1 hops"),
+        (("--path", "Alphaland", "Délta Valley", "--max-hops", "0"), 2, "--max-hops must be at least 1"),
+        (("--timeout", "nan"), 2, "--timeout must be 0 (no limit) or a positive number of seconds"),
+        (("--timeout", "inf"), 2, "--timeout must be at most"),
+        (("--timeout", "1e300"), 2, "--timeout must be at most"),
+        (("--timeout", "-1"), 2, "not -1"),
         (("--since", "yesterday"), 2, "not a date"),
         (("--depth", "-1"), 2, "depth"),
         (("--rankdir", "UP"), 2, "rankdir"),
@@ -119,6 +130,55 @@ def test_errors(run_cli, args: tuple[str, ...], code: int, message: str) -> None
     assert message in r.err
     assert r.err.startswith("kgraph: ") and r.err.count("\n") == 1
     assert r.out == ""
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--predicate", "supplies arms to"),
+        ("--predicate", "suppliesArmsTo"),
+        ("--predicate", "kg:suppliesArmsTo"),
+        ("--predicate", "https://w3id.org/kgraph/ns#suppliesArmsTo"),
+        ("--predicate", "dcterms:date"),
+        ("--predicate", "sellsCheeseTo"),
+        ("--predicate", "http://a:b:c"),
+        ("--modality", "hedged"),
+        ("--modality", "Curator-Inferred"),
+        ("--modality", "inferred"),
+        ("--modality", "kg:alleged"),
+        ("--source", "tiny"),
+        ("--source", "Daily Planet"),
+    ],
+)
+def test_options_read_as_in_kgraph_claims(run_cli, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """The same value gives the same claims and the same exit code in both commands."""
+    looked_up = run_cli("claims", *G, option, value, "-f", "json")
+    exported = run_cli("export", *G, option, value, "-f", "csv")
+    assert exported.code == looked_up.code, (looked_up.err, exported.err)
+    if looked_up.code == 0:
+        want = {c["id"] for c in json.loads(looked_up.out)}
+        assert {row["id"] for row in csv.DictReader(io.StringIO(exported.out))} == want
+    else:
+        assert exported.err.count("\n") == looked_up.err.count("\n") == 1
+
+
+def test_zero_timeout_means_no_limit(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("export", *G, "--focus", "Alphaland", "--timeout", "0", "-f", "csv")
+    assert r.code == 0, r.err
+
+
+def test_the_summary_says_where_property_claims_went(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The tiny graph: 8 claims, 7 between two entities and the attack's date, a value.
+    r = run_cli("export", *G, "-o", tmp_path / "g.graphml")
+    assert r.err.endswith("7 actors and events, 8 claims (7 edges; 1 property claim as node attributes)\n")
+    r = run_cli("export", *G, "--view", "claims", "-o", tmp_path / "g.cyjs")
+    assert "(7 claim nodes; 1 property claim as node attributes)" in r.err
+    r = run_cli("export", *G, "-o", tmp_path / "g.dot")
+    assert "(7 drawn as edges; 1 property claim not drawn, except event dates)" in r.err
+    r = run_cli("export", *G, "-o", tmp_path / "g.ttl")
+    assert r.err.endswith("7 actors and events, 8 claims\n")
+    r = run_cli("export", *G, "--focus", "Alphaland", "-o", tmp_path / "a.graphml")
+    assert r.err.endswith("2 actors and events, 2 claims\n")
 
 
 def test_missing_dot_exits_2_and_leaves_no_file(
@@ -205,6 +265,7 @@ def test_help(run_cli) -> None:  # type: ignore[no-untyped-def]
         "--focus",
         "--depth",
         "--path",
+        "--max-hops",
         "--predicate",
         "--type",
         "--source",

@@ -262,6 +262,26 @@ def test_claims_table_quotes_with_source_text(run_cli) -> None:  # type: ignore[
     assert r.out.splitlines()[2].endswith("In March 2021, Betastan's army attacked the Delta Valley.")
 
 
+def test_claims_by_id_takes_what_path_prints(run_cli) -> None:  # type: ignore[no-untyped-def]
+    rows = csv_rows(run_cli("path", "AIS", "omega-corp", *G, "-f", "csv").out)
+    ids = [r["claim"] for r in rows]  # kgr:claim-…
+    r = run_cli("claims", "--id", ids[0], "--id", "mapping", *G)
+    assert (r.code, r.err) == (0, "")
+    assert (
+        r.out
+        == """\
+subject                    relation             object                          figure                    modality  attributed_to  evidence
+-------------------------  -------------------  ------------------------------  ------------------------  --------  -------------  ------------
+Betastan                   grants base to       Alphaland Intelligence Service                            alleged                  tiny@212-283
+Omega Corp & "Sons" <Ltd>  provided mapping to  Betastan                        maps of the Delta Valley  asserted                 tiny@346-403
+"""
+    )
+    [claim] = json.loads(run_cli("claims", "--id", ids[1], *G, "-f", "json").out)
+    assert (claim["key"], "kgr:" + claim["id"].rsplit("/", 1)[1]) == ("mapping", ids[1])
+    [row] = csv_rows(run_cli("claims", "--id", f"<{claim['id']}>", *G, "-f", "csv").out)
+    assert (row["id"], row["key"]) == (claim["id"], "mapping")
+
+
 def test_empty_result_is_a_success(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("claims", "--about", "GI", *G)
     assert (r.code, r.out, r.err) == (0, "(no results)\n", "")
@@ -428,6 +448,16 @@ distance  from       relation            to        figure                       
         (("show", "two\nlines"), 1, "kgraph: no actor or event named 'two\\nlines'\n"),
         (("show", "{{name}}"), 1, "kgraph: no actor or event named '{{name}}'\n"),
         (("claims", "--about", "Nobody"), 1, "kgraph: no actor or event named 'Nobody'\n"),
+        (("show", "http://a:b:c"), 1, "kgraph: no actor or event named 'http://a:b:c' (not a valid IRI)\n"),
+        (("show", "http://[zz]/"), 1, "kgraph: no actor or event named 'http://[zz]/' (not a valid IRI)\n"),
+        (("claims", "--about", "<http://[zz]/>"), 1, None),
+        (("path", "Alpha", "urn:a b"), 1, None),
+        (
+            ("claims", "--id", "kgr:nothing"),
+            1,
+            "kgraph: no claim 'kgr:nothing' in this graph (give a claim key, CURIE or IRI)\n",
+        ),
+        (("claims", "--id", "http://a:b:c", "--about", "Alpha"), 1, None),
         (
             ("claims", "--predicate", "sellsArmsTo"),
             1,

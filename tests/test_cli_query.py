@@ -335,7 +335,7 @@ def test_parameters_of_any_query(run_cli) -> None:  # type: ignore[no-untyped-de
     _one_line_error(
         run_cli("query", "SELECT ?label WHERE { ?s skos:prefLabel ?label }", *TINY, "-p", "s=kgr:alphaland"),
         2,
-        "--param binds only variables the top-level SELECT returns",
+        "(a binding, such as --param, fixes only variables the top-level SELECT returns)",
     )
 
 
@@ -363,6 +363,10 @@ def test_malformed_sparql_is_one_line_with_position(run_cli) -> None:  # type: i
         ((), "give a query: SPARQL text, @FILE, - for stdin"),
         (("--list", "timeline"), "--list takes no query"),
         (("SELECT * {}", "--timeout", "-1"), "--timeout must be 0"),
+        (("SELECT * {}", "--timeout", "nan"), "--timeout must be 0 (no limit) or a positive number"),
+        (("SELECT * {}", "--timeout", "inf"), "--timeout must be at most"),
+        (("SELECT * {}", "--timeout", "1e300"), "--timeout must be at most"),
+        (("SELECT * {}", "--timeout", "-inf"), "--timeout must be 0"),
         (("SELECT * {}", "--graph", "missing.ttl"), "missing.ttl: no such graph file"),
         (("SELECT * {}", "--graph", str(TINY_TTL), "--endpoint", "http://127.0.0.1:9/"), "give only one of"),
     ],
@@ -528,3 +532,94 @@ def test_remote_endpoint(run_cli, endpoint: tuple[str, list[str]]) -> None:  # t
         == local
     )
     assert all("file:" not in q for q in requests)  # no local base IRI is sent to the endpoint
+
+
+# ---------------------------------------------------------------- -o FILE: its extension, from one table
+
+
+@pytest.mark.parametrize("name", ["rows.xyz", "rows", "rows.srx", "rows.TXT.bak"])
+def test_an_unknown_output_extension_is_refused(run_cli, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / name
+    _one_line_error(
+        run_cli("query", STATES, *TINY, "-o", target),
+        2,
+        "no query result format for",
+    )
+    assert not target.exists()
+    # Named with --format, any file name will do.
+    assert run_cli("query", STATES, *TINY, "-o", target, "-f", "csv").code == 0
+    assert target.read_text().startswith("actor,label")
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("graph.rdf", lambda text: text.startswith('<?xml version="1.0"')),
+        ("graph.owl", lambda text: "<rdf:RDF" in text),
+        ("graph.json", lambda text: json.loads(text)["@context"] == PREFIXES),
+        ("graph.nt", lambda text: text.startswith(f"<{KGR}")),
+        ("graph.ttl", lambda text: text.startswith("@prefix kg:")),
+    ],
+)
+def test_output_extension_sets_the_graph_format(run_cli, tmp_path: Path, name: str, check: object) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / name
+    result = run_cli("query", CONSTRUCT, *TINY, "-o", target)
+    assert result.code == 0, result.err
+    text = target.read_text(encoding="utf-8")
+    assert check(text)  # type: ignore[operator]
+    fmt = {".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML, ".json": RdfFormat.JSON_LD}.get(
+        target.suffix, RdfFormat.from_extension(target.suffix[1:])
+    )
+    assert len(list(parse(text.encode(), format=fmt))) == 2
+
+
+def test_rdfxml_is_a_graph_format(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("query", CONSTRUCT, *TINY, "-f", "rdfxml")
+    assert result.code == 0 and "<rdf:RDF" in result.out
+    back = {str(t) for t in parse(result.out.encode(), format=RdfFormat.RDF_XML)}
+    ntriples = run_cli("query", CONSTRUCT, *TINY, "-f", "ntriples").out
+    assert back == {str(t) for t in parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)}
+    _one_line_error(run_cli("query", STATES, *TINY, "-f", "rdfxml"), 2, "--format rdfxml does not fit")
+    odd = "CONSTRUCT { ?s <http://example.org/1> ?o } WHERE { ?s kg:allyOf ?o }"
+    _one_line_error(run_cli("query", odd, *TINY, "-f", "rdfxml"), 2, "RDF/XML cannot write the predicate")
+
+
+def test_sparql_csv_and_tsv_results_are_not_neutralized(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # W3C results are an exchange format: values stay exactly what the graph holds.
+    query = 'SELECT ?x ?y WHERE { BIND("=1+2" AS ?x) BIND("--09-19" AS ?y) }'
+    assert run_cli("query", query, *TINY, "-f", "csv").out == "x,y\r\n=1+2,--09-19\r\n"
+    assert run_cli("query", query, *TINY, "-f", "tsv").out == '?x\t?y\n"=1+2"\t"--09-19"\n'
+
+
+def test_the_query_is_checked_once(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import kgraph.query
+
+    calls: list[str] = []
+    real = kgraph.query.analyze
+
+    def counting(text: str) -> kgraph.query.QueryInfo:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(kgraph.query, "analyze", counting)
+    assert run_cli("query", STATES, *TINY).code == 0
+    assert calls == [STATES]
+
+
+def test_a_param_the_query_does_not_return_is_refused_on_both_backends(  # type: ignore[no-untyped-def]
+    run_cli, endpoint: tuple[str, list[str]]
+) -> None:
+    url, requests = endpoint
+    query = "SELECT ?label WHERE { ?s skos:prefLabel ?label }"
+    local = run_cli("query", query, *TINY, "-p", "s=kgr:alphaland")
+    remote = run_cli("query", query, "--endpoint", url, "-p", "s=kgr:alphaland")
+    _one_line_error(local, 2, "fixes only variables the top-level SELECT returns")
+    _one_line_error(remote, 2, "fixes only variables the top-level SELECT returns")
+    assert local.err == remote.err
+    assert requests == []  # refused before anything was sent
+    # A variable the SELECT returns is fine on both.
+    ok = "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }"
+    assert (
+        run_cli("query", ok, "--endpoint", url, "-p", "s=kgr:alphaland").out
+        == run_cli("query", ok, *TINY, "-p", "s=kgr:alphaland").out
+    )

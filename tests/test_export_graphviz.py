@@ -18,7 +18,7 @@ from kgraph.errors import FormatError
 from kgraph.export import ExportOptions, export, export_subgraph, get_exporter
 from kgraph.export.graphviz import dot_source, quote
 from kgraph.mapping import dataset_triples
-from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
+from kgraph.models import Claim, Dataset, Entity, Evidence, LiteralValue, Qualifiers, Source
 from kgraph.subgraph import Selection, Subgraph, select
 
 from .conftest import TINY_TTL
@@ -189,8 +189,14 @@ def test_focus_is_highlighted(tiny: kgraph.KGraph) -> None:
     source = dot_source(select(tiny, Selection(focus=("Betastan",))), ExportOptions())
     betastan = next(x for x in source.splitlines() if 'label="Betastan"' in x)
     alphaland = next(x for x in source.splitlines() if 'label="Alphaland"' in x)
-    assert "penwidth=2.5" in betastan and "penwidth" not in alphaland
-    assert 'label="kgraph: Betastan (1 hop)' in source
+    # A double black border, which no node type has (intelligence agencies are folders).
+    assert "peripheries=2" in betastan and "penwidth=2" in betastan
+    assert "peripheries" not in alphaland and "penwidth" not in alphaland
+    agency = next(x for x in source.splitlines() if 'label="Alphaland Intelligence\\nService"' in x)
+    assert "bold" not in agency and "peripheries" not in agency and 'shape="folder"' in agency
+    assert ">focus<" in source  # the legend says what the double border means
+    whole = dot_source(select(tiny), ExportOptions())
+    assert ">focus<" not in whole and "peripheries" not in whole
 
 
 @pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
@@ -304,3 +310,122 @@ def test_missing_dot_is_a_clear_format_error(
 def test_empty_selection_is_still_valid_dot(tiny: kgraph.KGraph) -> None:
     source = str(export(tiny, Selection(until="1900"), "dot"))
     ET.fromstring(run_dot(source))
+
+
+def offensive_graph(tmp_path: Path) -> kgraph.KGraph:
+    """An event the article dates "19 September", with the year added by the curators, and one
+    dated by the article alone; an actor with two characteristics."""
+
+    def value(s: str, p: str, v: str, modality: str = "asserted", datatype: str | None = None) -> Claim:
+        return Claim(
+            subject=s,
+            predicate=p,
+            object=LiteralValue(value=v, datatype=datatype),
+            text=f"{s} {p} {v}",
+            modality=modality,  # type: ignore[arg-type]
+            evidence=[Evidence(start=0, end=10)],
+        )
+
+    source = Source(id="t", title="A test text", sha256="0" * 64, length=1000)
+    ds = Dataset(
+        source=source,
+        actors=[actor("a", "Ayland"), actor("b", "Beeland")],
+        events=[
+            Entity(id="offensive", type="Event", label="Offensive", mentions=[Evidence(start=0, end=5)]),
+            Entity(id="treaty", type="Event", label="Treaty", mentions=[Evidence(start=0, end=5)]),
+        ],
+        claims=[
+            claim("offensive", "participant", "a"),
+            claim("treaty", "participant", "b"),
+            claim("a", "attacked", "b"),
+            value("offensive", "dcterms:date", "--09-19", datatype="xsd:gMonthDay"),
+            value("offensive", "dcterms:date", "2023-09-19", "curatorInferred", datatype="xsd:date"),
+            value("treaty", "dcterms:date", "2020-11-10", datatype="xsd:date"),
+            value("a", "characteristic", "a secular society"),
+            value("a", "characteristic", "Shiite-majority"),
+        ],
+    )
+    path = tmp_path / "offensive.ttl"
+    path.write_text(to_turtle(dataset_triples(ds)), encoding="utf-8")
+    return kgraph.open(path)
+
+
+def test_a_date_only_the_curators_give_is_marked(tmp_path: Path) -> None:
+    source = dot_source(select(offensive_graph(tmp_path)), ExportOptions())
+    svg = run_dot(source)
+    labels = {v.replace("\n", " ") for v in svg_nodes(svg).values()}
+    assert "Offensive 19 Sep 2023*" in labels  # the article gives the day, the curators the year
+    assert "Treaty 10 Nov 2020" in labels  # the article's own date: no mark
+    assert "* date added by the curators" in source  # the legend explains the mark
+    plain = dot_source(select(offensive_graph(tmp_path), Selection(focus=("Treaty",))), ExportOptions())
+    assert "*" not in plain
+
+
+def test_property_claims_reach_the_tooltips(tmp_path: Path) -> None:
+    source = dot_source(select(offensive_graph(tmp_path)), ExportOptions())
+    ayland = next(x for x in source.splitlines() if 'label="Ayland"' in x)
+    assert "characteristic: Shiite-majority; a secular society" in ayland
+
+
+def test_titles_say_what_is_shown_in_words(tiny: kgraph.KGraph) -> None:
+    def title(**kwargs: object) -> str:
+        source = dot_source(select(tiny, Selection(**kwargs)), ExportOptions())  # type: ignore[arg-type]
+        return source.split("graph [label=<", 1)[1].split(', labelloc="t"', 1)[0]
+
+    focus = title(focus=("betastan",))
+    assert "<B>Betastan and its direct connections</B>" in focus
+    assert "kgraph" not in focus and "hop" not in focus
+    assert "Source: An invented test story about Alphaland and Betastan" in focus  # the subtitle
+    assert "<B>Alphaland, Betastan and their connections up to 2 steps away</B>" in title(
+        focus=("Alpha", "Beta City"), depth=2
+    )
+    assert "<B>Connections between Alphaland and Délta Valley</B>" in title(path=("alpha", "the valley"))
+    assert "<B>Whole network</B>" in title()
+    assert "<B>All actors</B>" in title(types=("actor",))
+    assert "<B>Whole network — supplies arms to; 2015–2019</B>" in title(
+        predicates=("suppliesArmsTo",), since="2015", until="2019"
+    )
+    assert "<B>Whole network — alleged (hedged) claims</B>" in title(modalities=("hedged",))
+    assert "<B>Whole network — per Gamma Institute</B>" in title(sources=("gamma institute",))
+    # User text in the HTML title is escaped.
+    assert "Omega Corp &amp; &quot;Sons&quot; &lt;Ltd&gt; and its direct connections" in title(focus=(OMEGA,))
+    own = dot_source(select(tiny), ExportOptions(title='My <own> "title"'))
+    assert 'label="My <own> \\"title\\""' in own and "Source:" not in own
+
+
+def test_figures_of_different_claims_are_separate_items() -> None:
+    from kgraph.export.style import EdgeGroup
+
+    arms = [
+        {"relation": "supplies arms to", "figure": "60% of imports, 2015–2019"},
+        {"relation": "supplies arms to", "figure": "at least 2 billion USD"},
+    ]
+    one = EdgeGroup("a", "b", "asserted", arms[:1]).label_lines()
+    assert one == ["supplies arms to", "60% of imports, 2015–2019"]
+    two = EdgeGroup("a", "b", "asserted", arms).label_lines()
+    assert two == ["supplies arms to", "• 60% of imports, 2015–2019", "• at least 2 billion USD"]
+    mixed = EdgeGroup("a", "b", "asserted", [*arms, {"relation": "ally of", "figure": ""}]).label_lines()
+    assert mixed == [
+        "• ally of",
+        "• supplies arms to",
+        "   – 60% of imports, 2015–2019",
+        "   – at least 2 billion USD",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_dot_is_looked_up_once_per_picture(
+    whole: Subgraph, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgraph.export.graphviz as gv
+
+    found = need_dot()
+    calls: list[str] = []
+
+    def counted() -> str:
+        calls.append(fmt)
+        return found
+
+    monkeypatch.setattr(gv, "dot_program", counted)
+    export_subgraph(whole, fmt)
+    assert calls == [fmt]

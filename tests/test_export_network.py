@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -105,3 +106,30 @@ def test_cytoscape_json(sub: Subgraph) -> None:
         assert e["data"]["name"] == e["data"]["relation"]
         assert e["data"]["source_document"] == "tiny"
     assert all(n["data"]["name"] == n["data"]["label"] for n in nodes)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs"])
+@pytest.mark.parametrize("view", ["actors", "claims"])
+def test_property_claims_are_node_attributes(tmp_path: Path, fmt: str, view: str) -> None:
+    """No selected claim is silently dropped: a claim whose object is a value is a node attribute."""
+    from .test_export_graphviz import offensive_graph
+
+    sub = select(offensive_graph(tmp_path))
+    data = str(export_subgraph(sub, fmt, ExportOptions(view=view)))  # type: ignore[arg-type]
+    if fmt == "cyjs":
+        nodes = {n["data"]["id"]: n["data"] for n in json.loads(data)["elements"]["nodes"]}
+    else:
+        nodes = dict(_read(fmt, data).nodes(data=True))
+    ayland, offensive, treaty = nodes[KGR + "a"], nodes[KGR + "offensive"], nodes[KGR + "treaty"]
+    assert ayland["characteristic"] == "Shiite-majority; a secular society"
+    assert offensive["date"] == "2023-09-19" and offensive["date_by_curators"] in (True, "true")
+    assert treaty["date"] == "2020-11-10" and treaty["date_by_curators"] in (False, "false")
+    # 3 claims between entities are edges (or claim nodes); the 5 property claims are attributes.
+    assert len(sub.claims) == 8 and sub.property_claims() == 5
+
+
+def test_cypher_carries_property_claims(tmp_path: Path) -> None:
+    from .test_export_graphviz import offensive_graph
+
+    out = str(export_subgraph(select(offensive_graph(tmp_path)), "cypher"))
+    assert "n.`characteristic` = 'Shiite-majority; a secular society'" in out

@@ -110,3 +110,58 @@ def test_claims_view_validates_with_the_shipped_shapes(tmp_path: Path, tiny: kgr
             out.write_text(str(export(tiny, sel, "turtle", ExportOptions(view=view))), encoding="utf-8")  # type: ignore[arg-type]
             report = validation.validate(kgraph.open(out))
             assert report.conforms, (name, view, [(v.rule, v.focus) for v in report.violations])
+
+
+# ---------------------------------------------------------------- one RDF writer for build, query, export
+
+
+def test_build_query_and_export_write_rdf_through_one_module(
+    subgraphs: dict[str, Subgraph], tiny: kgraph.KGraph
+) -> None:
+    from kgraph import serialize as rdf
+    from kgraph.build import HEADER, to_turtle
+    from kgraph.query import run_query, to_jsonld, to_ntriples, to_rdfxml
+    from kgraph.query import to_turtle as query_turtle
+
+    sub = subgraphs["whole"]
+    triples = sub.triples("claims")
+    header = f"# kgraph export: {sub.description} (claims view)\n"
+    assert export_subgraph(sub, "turtle") == rdf.turtle(triples, header=header)
+    assert export_subgraph(sub, "trig") == rdf.trig(triples, header=header)
+    assert export_subgraph(sub, "ntriples") == rdf.ntriples(triples)
+    assert export_subgraph(sub, "jsonld") == rdf.jsonld(triples)
+    assert export_subgraph(sub, "rdfxml") == rdf.rdfxml(triples)
+    assert to_turtle(triples) == rdf.turtle(triples, header=HEADER)
+    constructed = run_query(tiny, "CONSTRUCT WHERE { ?s ?p ?o }").triples
+    assert query_turtle(constructed) == rdf.turtle(constructed, all_prefixes=False)
+    assert to_ntriples(constructed) == rdf.ntriples(constructed)
+    assert to_jsonld(constructed) == rdf.jsonld(constructed)
+    assert to_rdfxml(constructed) == rdf.rdfxml(constructed)
+    # None of them keeps a writer of its own.
+    import kgraph.build
+    import kgraph.export.rdf
+    import kgraph.query
+
+    for module in (kgraph.build, kgraph.query, kgraph.export.rdf):
+        assert not hasattr(module, "_TurtleWriter") and not hasattr(module, "_pyoxigraph"), module
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "ntriples", "jsonld", "rdfxml"])
+def test_order_of_the_triples_given_does_not_matter(subgraphs: dict[str, Subgraph], fmt: str) -> None:
+    from kgraph import serialize as rdf
+
+    triples = subgraphs["whole"].triples("claims")
+    write = getattr(rdf, fmt)
+    assert write(list(reversed(triples))) == write(triples) == write(triples + triples[:3])
+
+
+def test_rdfxml_refuses_a_predicate_it_cannot_write() -> None:
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from kgraph import serialize as rdf
+    from kgraph.errors import FormatError
+
+    with pytest.raises(FormatError, match=r"RDF/XML cannot write the predicate <http://example\.org/1>"):
+        rdf.rdfxml(
+            [Triple(NamedNode("http://example.org/s"), NamedNode("http://example.org/1"), Literal("x"))]
+        )

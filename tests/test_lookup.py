@@ -18,6 +18,7 @@ import pytest
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 import kgraph
+from kgraph import lookup
 from kgraph.api import KGraph
 from kgraph.build import load_dataset, to_turtle
 from kgraph.dates import date_bounds, period_text
@@ -29,10 +30,10 @@ from kgraph.errors import (
     UsageError,
 )
 from kgraph.lookup import ClaimView, EntityRef, LiteralRef, parse_modality
-from kgraph.mapping import dataset_triples
+from kgraph.mapping import claim_iri, dataset_triples, from_triples
 from kgraph.models import Claim, Evidence
-from kgraph.namespaces import KG, KGR, PREFIXES
-from kgraph.store import load_into_store, parse_file
+from kgraph.namespaces import KG, KGR, PREFIXES, compact_iri
+from kgraph.store import Backend, SelectResult, load_into_store, parse_file
 
 from .conftest import TINY_TEXT, TINY_TTL, TINY_YAML
 
@@ -120,12 +121,38 @@ def test_card_shows_curator_added_wikidata_id(tmp_path: Path) -> None:
     assert [(x.scheme, x.id, x.iri, x.added_by) for x in card.external_ids] == [
         ("wikidata", "Q123", "http://www.wikidata.org/entity/Q123", "curator")
     ]
-    # the link is an external id, not one of the claims
-    assert len(g.claims()) == 8
+    # on the card the link is an external id, not one of the relations
     assert "skos:exactMatch" not in [s.predicate.id for _, s in card.statements()]
-    stats = g.stats()
-    assert (stats.claims, stats.external_ids) == (8, 1)
     assert {a.id: a.wikidata for a in g.actors()}["alphaland"] == "Q123"
+
+
+def test_curator_added_wikidata_links_are_claims_everywhere_else(tmp_path: Path) -> None:
+    def add_id(ds) -> None:  # type: ignore[no-untyped-def]
+        ds.actors[0].wikidata = "Q123"
+
+    g = kgraph.open(_graph_from(tmp_path, "wiki.ttl", add_id))
+    # every kg:Claim is listed and counted alike: claims, stats, sources, actors agree
+    assert len(g.claims()) == 9
+    [link] = g.claims(modality="curatorInferred", predicate="skos:exactMatch")
+    assert (link.key, link.subject.id, link.predicate.label, link.object.iri, link.modality) == (
+        "alphaland-wikidata",
+        "alphaland",
+        "same as",
+        "http://www.wikidata.org/entity/Q123",
+        "curatorInferred",
+    )
+    assert link.source is not None and link.source.id == "tiny" and link.evidence
+    assert keys(g.claims(about="Alphaland")) == ["alliance", "alphaland-wikidata", "arms-share"]
+    assert keys(g.claims(modality="curatorInferred")) == ["alphaland-wikidata", "attack-location"]
+    stats = g.stats()
+    assert (stats.claims, stats.external_ids) == (9, 1)
+    assert stats.claims_by_predicate["skos:exactMatch"] == 1
+    assert stats.claims_by_modality["curatorInferred"] == 2
+    assert stats.claims_by_source == {"tiny": 9} and sum(stats.claims_by_predicate.values()) == 9
+    assert [s.claims for s in g.sources()] == [9]
+    assert {a.id: a.claims for a in g.actors()}["alphaland"] == 3
+    # it joins no actor to another: paths and neighbours do not change
+    assert [n.entity.id for n in g.neighbors("Alphaland").neighbors] == ["betastan"]
 
 
 def test_card_quotes_evidence_from_a_matching_source_text(kg: KGraph) -> None:
@@ -346,6 +373,57 @@ def test_claim_view_as_json_and_row(kg: KGraph) -> None:
     assert date.row()["object"] == "2021-03" and date.row()["object_id"] is None
 
 
+def _claim(key: str) -> str:
+    """The IRI of the tiny dataset's claim ``key``."""
+    ds = load_dataset(TINY_YAML)
+    return claim_iri(next(c for c in ds.claims if c.key == key), ds.source.id).value
+
+
+ATTACK = _claim("attack")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "attack",  # its key
+        " attack ",
+        compact_iri(ATTACK),  # kgr:claim-…, as path and neighbors print it
+        ATTACK,
+        f"<{ATTACK}>",
+        ATTACK[len(KGR) :],  # claim-…
+    ],
+)
+def test_one_claim_by_key_curie_or_iri(kg: KGraph, given: str) -> None:
+    [found] = lookup.claims(kg.backend, id=given)
+    assert (found.key, found.id) == ("attack", ATTACK)
+
+
+def test_several_claim_ids_and_other_filters(kg: KGraph) -> None:
+    assert keys(lookup.claims(kg.backend, id=["base", compact_iri(_claim("mapping"))])) == ["base", "mapping"]
+    assert keys(lookup.claims(kg.backend, id=["base", "mapping"], about="AIS")) == ["base"]
+    assert lookup.claims(kg.backend, id="base", modality="asserted") == []
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "nope",
+        "kgr:claim-0000000000000000",
+        f"{KGR}betastan",  # a resource, but not a claim
+        "kgr:betastan",
+        "http://a:b:c",
+        "<>",
+        "",
+        'arms-share" } UNION { ?claim ?p ?o',
+    ],
+)
+def test_unknown_claim_ids_are_not_found(kg: KGraph, given: str) -> None:
+    with pytest.raises(
+        NotFoundError, match=r"^no claim .* in this graph \(give a claim key, CURIE or IRI\)$"
+    ):
+        lookup.claims(kg.backend, id=["arms-share", given])
+
+
 def test_claims_can_quote_too(kg: KGraph) -> None:
     [attack] = kg.claims(predicate="attacked", source_texts=[TINY_TEXT])
     assert attack.row()["quote"] == "In March 2021, Betastan's army attacked the Delta Valley."
@@ -551,6 +629,146 @@ def test_neighbors(kg: KGraph) -> None:
         kg.neighbors("Alpha", depth=0)
 
 
+class _Recording:
+    """A backend that remembers every query and the values of the terms each answer held."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.description = backend.description
+        self.queries: list[str] = []
+        self.seen: set[str] = set()
+
+    def query(self, sparql: str, bindings=None, timeout=None):  # type: ignore[no-untyped-def]
+        result = self.backend.query(sparql, bindings, timeout)
+        self.queries.append(sparql)
+        if isinstance(result, SelectResult):
+            self.seen |= {t.value for row in result.rows for t in row.values() if t is not None}
+        elif isinstance(result, list):
+            self.seen |= {x.value for t in result for x in (t.subject, t.predicate, t.object)}
+        return result
+
+    def triples(self):  # type: ignore[no-untyped-def]
+        return self.backend.triples()
+
+
+def test_look_ups_count_claims_only_when_asked(kg: KGraph) -> None:
+    recording = _Recording(kg.backend)
+    backend: Backend = recording  # type: ignore[assignment]
+    lookup.show(backend, "Betastan")
+    lookup.claims(backend, about="Alpha", source="tiny")
+    lookup.path(backend, "Alpha", "AIS")
+    lookup.neighbors(backend, "Alpha")
+    lookup.load_source_texts(backend, [TINY_TEXT])
+    assert lookup.claims(backend, id="arms-share")[0].source.title.startswith("An invented")  # type: ignore[union-attr]
+    assert not [q for q in recording.queries if "COUNT(" in q]
+    assert lookup.sources(backend)[0].claims == 8  # kgraph sources does count
+
+
+def test_several_loose_names_read_the_labels_once(kg: KGraph) -> None:
+    recording = _Recording(kg.backend)
+    reads: list[bool] = []
+    query = recording.query
+
+    def counting(sparql: str, bindings=None, timeout=None):  # type: ignore[no-untyped-def]
+        result = query(sparql, bindings, timeout)
+        reads.append(
+            isinstance(result, SelectResult) and any("Gamma Institute" in str(r) for r in result.rows)
+        )
+        return result
+
+    recording.query = counting  # type: ignore[method-assign]
+    found = lookup.claims(
+        recording, about=["delta valley", "omega corp sons ltd"], attributed_to="Omega_Corp_Sons_Ltd"
+    )  # type: ignore[arg-type]
+    assert found == []
+    assert sum(reads) == 1  # every label (Gamma Institute's among them) is read once, not per name
+
+
+def test_neighbors_read_only_around_the_centre(kg: KGraph) -> None:
+    recording = _Recording(kg.backend)
+    result = lookup.neighbors(recording, 'Omega Corp & "Sons" <Ltd>')  # type: ignore[arg-type]
+    assert [
+        (n.entity.id, [link.claim.key for h in n.hops for link in h.links]) for n in result.neighbors
+    ] == [("betastan", ["mapping"])]
+    # claims two hops away are never fetched: the whole network is not read
+    assert not {_claim("arms-share"), _claim("base"), KGR + "alpha-intel", KGR + "alphaland"} & recording.seen
+
+
+def test_path_meets_in_the_middle(kg: KGraph) -> None:
+    recording = _Recording(kg.backend)
+    result = lookup.path(recording, 'Omega Corp & "Sons" <Ltd>', "AIS")  # type: ignore[arg-type]
+    assert [n.id for n in result.paths[0].nodes] == ["omega-corp", "betastan", "alpha-intel"]
+    # one hop out from each end: Betastan's other claims are never fetched
+    assert not {_claim("arms-share"), _claim("attack"), KGR + "alphaland"} & recording.seen
+
+
+def _random_graph(tmp_path: Path, seed: int) -> Path:
+    """The tiny dataset plus 30 invented actors joined at random by 60 claims."""
+    import random
+
+    rng = random.Random(seed)
+
+    def grow(ds) -> None:  # type: ignore[no-untyped-def]
+        base = ds.actors[0]
+        ids = [a.id for a in ds.actors]
+        for i in range(30):
+            ds.actors.append(base.model_copy(update={"id": f"r{i}", "label": f"R {i}", "aliases": []}))
+            ids.append(f"r{i}")
+        for _ in range(60):
+            s, o = rng.sample(ids, 2)
+            ds.claims.append(
+                Claim(
+                    subject=s,
+                    predicate=rng.choice(["allyOf", "suppliesArmsTo", "attacked"]),
+                    object=o,
+                    text="invented",
+                    modality=rng.choice(["asserted", "alleged"]),
+                    evidence=[Evidence(start=0, end=1)],
+                )
+            )
+
+    return _graph_from(tmp_path, f"random-{seed}.ttl", grow)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_paths_and_neighbours_agree_with_the_whole_network(tmp_path: Path, seed: int) -> None:
+    import itertools
+    import random
+
+    import networkx as nx
+
+    from kgraph.projection import project, shortest_paths
+
+    path = _random_graph(tmp_path, seed)
+    g = kgraph.open(path)
+    whole = project(from_triples(parse_file(path)))
+    undirected = whole.to_undirected(as_view=True)
+    label = {n: str(d["label"]).casefold() for n, d in whole.nodes(data=True)}
+    nodes = sorted(whole.nodes)
+    for a, b in random.Random(seed).sample(list(itertools.combinations(nodes, 2)), 40):
+        for max_hops in (2, 4):
+            expected = shortest_paths(whole, a, b, limit=10_001)
+            expected = [p for p in expected if len(p) - 1 <= max_hops]
+            expected.sort(key=lambda ns: [label[n] for n in ns])
+            result = g.path(a, b, max_hops=max_hops, limit=3)
+            assert [[n.iri for n in p.nodes] for p in result.paths] == expected[:3], (a, b, max_hops)
+            assert result.found == len(expected)
+            for p in result.paths:
+                for hop, (u, v) in zip(p.hops, itertools.pairwise([n.iri for n in p.nodes]), strict=True):
+                    between = set(whole.get_edge_data(u, v) or {}) | set(whole.get_edge_data(v, u) or {})
+                    assert {link.claim.id for link in hop.links} == between
+    for center in nodes[::3]:
+        reach = nx.single_source_shortest_path_length(undirected, center, cutoff=3)
+        result = g.neighbors(center, depth=3)
+        assert {n.entity.iri: n.distance for n in result.neighbors} == {
+            n: d for n, d in reach.items() if n != center
+        }
+        for n in result.neighbors:
+            assert {h.from_.iri for h in n.hops} == {
+                p for p in undirected.neighbors(n.entity.iri) if reach.get(p) == n.distance - 1
+            }
+
+
 # ---------------------------------------------------------------- small pieces
 
 
@@ -627,6 +845,15 @@ def _summary(g: KGraph) -> object:
         [s.model_dump() for s in g.sources()],
         g.path("Omega_Corp_Sons_Ltd", "AIS").model_dump(),
         g.neighbors("Alpha", depth=2).model_dump(),
+        # names by CURIE and by IRI, and claims by key, CURIE and IRI
+        g.resolve("kgr:betastan"),
+        g.show("kgr:betastan").model_dump(),
+        g.show(f"<{KGR}alpha-intel>").model_dump(),
+        [c.model_dump() for c in lookup.claims(g.backend, about=[f"{KGR}alphaland", "kgr:omega-corp"])],
+        g.path("kgr:omega-corp", f"{KGR}alpha-intel").model_dump(),
+        g.neighbors(f"{KGR}delta-attack-2021").model_dump(),
+        [c.model_dump() for c in lookup.claims(g.backend, id=["arms-share", "kgr:" + ATTACK[len(KGR) :]])],
+        [c.model_dump() for c in lookup.claims(g.backend, id=f"<{ATTACK}>")],
     )
 
 

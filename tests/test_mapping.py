@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from pyoxigraph import NamedNode
 
 from kgraph.build import load_dataset
 from kgraph.errors import DataModelError
-from kgraph.mapping import claim_iri, dataset_triples, from_triples
+from kgraph.mapping import claim_iri, dataset_triples, entity_iri, from_triples, resolve_term
 from kgraph.models import Claim, Dataset, Entity, Evidence, LiteralValue, Qualifiers, Source
 from kgraph.namespaces import KG, KGR
 
@@ -178,29 +179,166 @@ def test_alleged_claims_stay_out_of_the_direct_layer() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"predicate": "sellsWeaponsTo"}, "kg:sellsWeaponsTo is not a kgraph term"),
-        ({"predicate": "nope:thing"}, "unknown prefix"),
-        ({"object": "nobody"}, "unknown actor or event 'nobody'"),
-        ({"supports": ["missing"]}, "supports names unknown claim 'missing'"),
-        ({"object": LiteralValue(value="2023-02-30", datatype="xsd:date")}, "is not a valid xsd:date"),
+        (
+            {"predicate": "sellsWeaponsTo"},
+            "claims.0.predicate (key 'arms-share'): kg:sellsWeaponsTo is not a kgraph term",
+        ),
+        ({"predicate": "nope:thing"}, "claims.0.predicate (key 'arms-share'): unknown prefix"),
+        ({"object": "nobody"}, "claims.0.object (key 'arms-share'): no actor or event has the id 'nobody'"),
+        (
+            {"attributed_to": ["gamma-institute", "nobody"]},
+            "claims.0.attributed_to.1 (key 'arms-share'): no actor or event has the id 'nobody'",
+        ),
+        (
+            {"supports": ["missing"]},
+            "claims.0.supports.0 (key 'arms-share'): no claim of this dataset has the key 'missing'",
+        ),
+        (
+            {"object": LiteralValue(value="2023-02-30", datatype="xsd:date")},
+            "claims.0.object (key 'arms-share'): '2023-02-30' is not a valid xsd:date",
+        ),
+        ({"evidence": []}, "claims.0.evidence (key 'arms-share'): a claim needs at least one evidence span"),
     ],
 )
-def test_bad_claims_are_refused(change: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_bad_claims_are_refused_naming_file_claim_and_field(change: dict, message: str) -> None:  # type: ignore[type-arg]
     ds = load_dataset(TINY_YAML)
     ds.claims[0] = ds.claims[0].model_copy(update=change)
-    with pytest.raises(DataModelError, match=message):
+    with pytest.raises(DataModelError) as caught:
+        dataset_triples(ds, names=["data/source/tiny.yaml"])
+    assert str(caught.value).startswith(f"data/source/tiny.yaml: {message}")
+    # Without file names, the dataset's source slug says where.
+    with pytest.raises(DataModelError, match=r"^dataset tiny: claims\.0\."):
         dataset_triples(ds)
+
+
+def test_a_key_used_twice_names_both_claims() -> None:
+    ds = load_dataset(TINY_YAML)
+    ds.claims[2] = ds.claims[2].model_copy(update={"key": ds.claims[0].key})
+    with pytest.raises(DataModelError) as caught:
+        dataset_triples(ds, names=["x.yaml"])
+    assert str(caught.value) == f"x.yaml: claims.2.key: {ds.claims[0].key!r} is already the key of claims.0"
+
+
+def test_bad_entities_are_refused_naming_file_and_entity() -> None:
+    ds = load_dataset(TINY_YAML)
+    ds.actors[0].type = "Country"
+    with pytest.raises(DataModelError) as caught:
+        dataset_triples(ds, names=["x.yaml"])
+    assert str(caught.value) == (
+        f"x.yaml: actors.0.type ({ds.actors[0].id!r}): kg:Country is not a kgraph term "
+        "(see docs/data-model.md)"
+    )
 
 
 def test_same_entity_twice_must_agree() -> None:
     ds = load_dataset(TINY_YAML)
     other = ds.model_copy(deep=True)
     other.actors[0].label = "Someone else"
-    with pytest.raises(DataModelError, match="defined twice"):
-        dataset_triples([ds, other])
+    with pytest.raises(DataModelError, match=r"^b\.yaml: actors\.0 .*differ from those given in a\.yaml"):
+        dataset_triples([ds, other], names=["a.yaml", "b.yaml"])
 
 
 def test_named_node_ids_are_ours() -> None:
     ds = load_dataset(TINY_YAML)
     subjects = {t.subject for t in dataset_triples(ds)}
     assert all(isinstance(s, NamedNode) and s.value.startswith(KGR) for s in subjects)
+
+
+# ---------------------------------------------------------------- reading a graph that is not ours
+
+FOREIGN = f"""
+@prefix kg: <{KG}> . @prefix kgr: <{KGR}> . @prefix wd: <http://www.wikidata.org/entity/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa: <http://www.w3.org/ns/oa#> . @prefix schema: <https://schema.org/> .
+wd:Q227 a kg:Actor , kg:State ; skos:prefLabel "Azerbaijan"@en .
+<http://example.org/x/bee> a kg:Actor ; skos:prefLabel "Bee"@en .
+kgr:gamma a kg:Actor ; skos:prefLabel "Gamma"@en .
+<http://example.org/x/war> a kg:Event ; skos:prefLabel "War"@en .
+kgr:claim-1 a kg:Claim ; rdf:subject <http://example.org/x/bee> ; rdf:predicate kg:suppliesArmsTo ;
+    rdf:object wd:Q227 ; dcterms:description "Bee arms Azerbaijan."@en ; kg:modality kg:asserted ;
+    prov:wasDerivedFrom kgr:source-doc ; prov:wasAttributedTo kgr:gamma , wd:Q227 .
+"""
+
+
+def _triples(text: str) -> list:  # type: ignore[type-arg]
+    from pyoxigraph import RdfFormat, parse
+
+    return list(parse(text.encode(), format=RdfFormat.TURTLE))
+
+
+def test_resources_outside_kgr_are_read_back_by_full_iri() -> None:
+    corpus = from_triples(_triples(FOREIGN))
+    assert [a.id for a in corpus.actors] == [
+        "gamma",
+        "http://example.org/x/bee",
+        "http://www.wikidata.org/entity/Q227",
+    ]
+    assert [e.id for e in corpus.events] == ["http://example.org/x/war"]
+    claim = corpus.claims[0]
+    assert (claim.subject, claim.predicate, claim.object) == (
+        "http://example.org/x/bee",
+        "suppliesArmsTo",
+        "http://www.wikidata.org/entity/Q227",
+    )
+    assert claim.attributed_to == ["gamma", "http://www.wikidata.org/entity/Q227"]
+    # ... and go back to the same IRIs.
+    assert entity_iri(claim.subject) == NamedNode("http://example.org/x/bee")
+    assert resolve_term(claim.object) == NamedNode("http://www.wikidata.org/entity/Q227")
+    assert entity_iri("gamma") == NamedNode(KGR + "gamma")
+
+
+def test_curated_datasets_still_need_slugs() -> None:
+    with pytest.raises(ValidationError, match="String should match pattern"):
+        Entity(id="http://example.org/x/bee", type="Actor", label="Bee")
+    with pytest.raises(ValidationError, match="String should match pattern"):
+        Source(id="https://example.org/doc", title="t", sha256=SHA, length=1)
+
+
+@pytest.mark.parametrize(
+    ("instead", "message"),
+    [
+        ("kg:modality kg:rumoured", "kgr:claim-1: kg:modality 'rumoured': Input should be 'asserted'"),
+        (
+            'kg:modality kg:asserted ; schema:value "lots"',
+            "kgr:claim-1: schema:value 'lots': Input should be a",
+        ),
+        (
+            "kg:modality kg:asserted ; kg:share 1.5",
+            "kgr:claim-1: kg:share '1.5': Input should be less than or",
+        ),
+        (
+            'kg:modality kg:asserted ; dcterms:date "yesterday"',
+            "kgr:claim-1: dcterms:date: 'yesterday' is not a",
+        ),
+        (
+            'kg:modality kg:asserted ; dcterms:identifier "Not A Slug"',
+            "kgr:claim-1: dcterms:identifier 'Not A",
+        ),
+    ],
+)
+def test_malformed_graph_data_is_a_data_model_error(instead: str, message: str) -> None:
+    with pytest.raises(DataModelError) as caught:
+        from_triples(_triples(FOREIGN.replace("kg:modality kg:asserted", instead)))
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [
+        ('oa:start "ten" ; oa:end 20', "kgr:sel: oa:start 'ten' is not an integer"),
+        ("oa:start 1.5 ; oa:end 20", "kgr:sel: oa:start '1.5' is not an integer"),
+        ("oa:start 30 ; oa:end 20", "kgr:sel: evidence end 20 must be greater than start 30"),
+        ("oa:start -3 ; oa:end 20", "kgr:sel: oa:start -3: Input should be greater than or equal to 0"),
+    ],
+)
+def test_malformed_offsets_are_a_data_model_error(selector: str, message: str) -> None:
+    text = FOREIGN + (
+        "kgr:ev oa:hasBody kgr:claim-1 ; oa:hasTarget kgr:target .\n"
+        "kgr:target oa:hasSource kgr:source-doc ; oa:hasSelector kgr:sel .\n"
+        f"kgr:sel {selector} .\n"
+    )
+    with pytest.raises(DataModelError) as caught:
+        from_triples(_triples(text))
+    assert str(caught.value) == message

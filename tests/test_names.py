@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kgraph.errors import AmbiguousNameError, NotFoundError
-from kgraph.names import normalize, resolve
+from kgraph.names import NameResolver, normalize, resolve
 from kgraph.namespaces import KGR
-from kgraph.store import Backend, open_backend
+from kgraph.store import Backend, SelectResult, open_backend
 
 from .conftest import TINY_TTL
 
@@ -85,11 +85,73 @@ def test_unknown_name_without_suggestion(tiny: Backend) -> None:
         "kgr:nobody",
         f"{KGR}nobody",
         "nope:thing",
+        "http://a:b:c",  # IRIs pyoxigraph refuses
+        "http://[zz]/",
+        "<http://[zz]/>",
+        "kgr:a:b",
     ],
 )
 def test_hostile_or_empty_names_are_just_unknown(tiny: Backend, name: str) -> None:
     with pytest.raises(NotFoundError):
         resolve(tiny, name)
+
+
+def test_a_malformed_iri_is_not_found() -> None:
+    backend = open_backend([TINY_TTL])
+    with pytest.raises(NotFoundError, match=r"^no actor or event named 'http://a:b:c' \(not a valid IRI\)$"):
+        resolve(backend, "http://a:b:c")
+
+
+class _Recording:
+    """A backend that remembers its queries and every term its answers hold."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.description = backend.description
+        self.answers: list[set[str]] = []  # per query, the values of every term it returned
+
+    def query(self, sparql: str, bindings=None, timeout=None):  # type: ignore[no-untyped-def]
+        result = self.backend.query(sparql, bindings, timeout)
+        assert isinstance(result, SelectResult)
+        self.answers.append({t.value for row in result.rows for t in row.values() if t is not None})
+        return result
+
+    @property
+    def seen(self) -> set[str]:
+        return set().union(*self.answers)
+
+    def triples(self):  # type: ignore[no-untyped-def]
+        return self.backend.triples()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Alphaland", "alphaland"),  # as written
+        ("alphaland", "alphaland"),  # another case
+        ("  betastani ", "betastan"),  # an alias, in another case
+        ("beta-city", "betastan"),  # punctuation for a space
+        ("THE VALLEY", "delta-valley"),  # the alias is "the valley"
+        ("alpha-intel", "alpha-intel"),  # a slug
+        ("Délta Valley", "delta-valley"),  # accents as written
+    ],
+)
+def test_an_exact_spelling_reads_no_other_label(tiny: Backend, name: str, slug: str) -> None:
+    recording = _Recording(tiny)
+    assert resolve(recording, name).slug == slug  # type: ignore[arg-type]
+    assert len(recording.answers) == 1
+    assert "Gamma Institute" not in recording.seen  # another resource's label
+
+
+def test_a_loose_spelling_reads_every_label_once_per_resolver(tiny: Backend) -> None:
+    recording = _Recording(tiny)
+    names = NameResolver(recording)  # type: ignore[arg-type]
+    # neither is a label or slug as typed: both need the folded labels of everything
+    assert names.resolve("delta valley").slug == "delta-valley"  # the label has an accent
+    assert names.resolve("omega corp sons ltd").slug == "omega-corp"
+    with pytest.raises(NotFoundError, match="did you mean 'Betastan'"):
+        names.resolve("Betastn")
+    assert sum("Gamma Institute" in answer for answer in recording.answers) == 1
 
 
 def test_ambiguous_name_lists_candidates(tmp_path: Path) -> None:

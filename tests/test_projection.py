@@ -7,7 +7,16 @@ import pytest
 from kgraph.build import load_dataset
 from kgraph.mapping import claim_iri, dataset_triples, from_triples
 from kgraph.namespaces import KGR
-from kgraph.projection import claim_edge_attributes, neighborhood, node_id, project, shortest_paths
+from kgraph.projection import (
+    claim_edge_attributes,
+    claims_between,
+    distances,
+    nearer,
+    neighborhood,
+    node_id,
+    project,
+    shortest_paths,
+)
 
 from .conftest import TINY_YAML
 
@@ -99,3 +108,34 @@ def test_neighborhood_goes_both_ways(graph: nx.MultiDiGraph) -> None:
         KGR + s
         for s in ("alphaland", "betastan", "alpha-intel", "delta-valley", "omega-corp", "delta-attack-2021")
     }
+
+
+def test_distances_ignore_direction(graph: nx.MultiDiGraph) -> None:
+    reach = distances(graph, KGR + "omega-corp", 2)
+    assert reach == {
+        KGR + "omega-corp": 0,
+        KGR + "betastan": 1,
+        KGR + "alphaland": 2,
+        KGR + "alpha-intel": 2,
+        KGR + "delta-valley": 2,
+        KGR + "delta-attack-2021": 2,
+    }
+    assert distances(graph, KGR + "omega-corp", 1) == {KGR + "omega-corp": 0, KGR + "betastan": 1}
+    assert distances(graph, KGR + "nobody", 3) == {}
+
+
+def test_nearer_lists_the_nodes_one_hop_closer(graph: nx.MultiDiGraph) -> None:
+    reach = distances(graph, KGR + "alphaland", 3)
+    assert nearer(graph, KGR + "betastan", reach) == [KGR + "alphaland"]
+    # the valley is reached from Betastan (attacked) and from the attack (location), both at 2
+    assert nearer(graph, KGR + "delta-valley", reach) == [KGR + "betastan"]
+    assert reach[KGR + "delta-attack-2021"] == 2 and reach[KGR + "delta-valley"] == 2
+    assert nearer(graph, KGR + "alphaland", reach) == []
+
+
+def test_claims_between_say_which_way_they_read(graph: nx.MultiDiGraph) -> None:
+    assert sorted(claims_between(graph, KGR + "alphaland", KGR + "betastan")) == sorted(
+        [(_claim("arms-share"), "forward"), (_claim("alliance"), "forward")]
+    )
+    assert claims_between(graph, KGR + "alpha-intel", KGR + "betastan") == [(_claim("base"), "backward")]
+    assert claims_between(graph, KGR + "alphaland", KGR + "omega-corp") == []

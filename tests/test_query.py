@@ -38,6 +38,7 @@ from kgraph.query import (
     bind_parameters,
     check_allowed,
     check_format,
+    check_query,
     format_for_path,
     json_rows,
     named_queries,
@@ -54,6 +55,7 @@ from kgraph.query import (
     to_sparql_tsv,
     to_turtle,
 )
+from kgraph.store import OxigraphBackend
 
 from .conftest import BUNDLED_TTL, TINY_TTL
 
@@ -228,9 +230,18 @@ def test_a_query_may_declare_its_own_prefixes(tiny: kgraph.KGraph) -> None:
 def test_relative_iris_resolve_against_the_base(tiny: kgraph.KGraph) -> None:
     result = run_query(tiny, "SELECT ?x WHERE { BIND(<rel> AS ?x) }", base_iri="file:///work/q/")
     assert result.rows == [{"x": NamedNode("file:///work/q/rel")}]
-    # The base we add is one more line; errors still count the user's lines.
+    # The base goes to the engine, not into the text: errors count the user's lines...
     with pytest.raises(QuerySyntaxError, match=r"^malformed SPARQL: line 2, column \d+: "):
         run_query(tiny, "SELECT ?s\nWHERE { ?s ?p }", base_iri="file:///work/q/")
+    with pytest.raises(QuerySyntaxError, match=r"^malformed SPARQL: line 1, column \d+: "):
+        run_query(tiny, "SELECT ?s WHERE { ?s ?p }", base_iri="file:///work/q/")
+    # ... and the query's own BASE wins.
+    own = run_query(tiny, "BASE <http://e.org/>\nSELECT ?x WHERE { BIND(<t> AS ?x) }", base_iri="file:///q/")
+    assert own.rows == [{"x": NamedNode("http://e.org/t")}]
+    backend = tiny.backend
+    assert isinstance(backend, OxigraphBackend)
+    found = backend.query("SELECT ?x WHERE { BIND(<t> AS ?x) }", base_iri="http://b.org/d/")
+    assert [r["x"] for r in found] == [NamedNode("http://b.org/d/t")]  # type: ignore[union-attr]
 
 
 def test_syntax_errors_have_line_and_column(tiny: kgraph.KGraph) -> None:
@@ -252,8 +263,19 @@ def test_an_unknown_prefix_is_named(tiny: kgraph.KGraph) -> None:
 def test_engine_limits_are_usage_errors(tiny: kgraph.KGraph) -> None:
     with pytest.raises(UsageError, match=r"the query cannot run: The custom function <http://e\.org/f>"):
         run_query(tiny, "SELECT (<http://e.org/f>(1) AS ?x) WHERE { }")
-    with pytest.raises(UsageError, match="--param binds only variables the top-level SELECT returns"):
+    with pytest.raises(UsageError, match="fixes only variables the top-level SELECT returns"):
         run_query(tiny, "SELECT ?o WHERE { ?s kg:suppliesArmsTo ?o }", bindings={"s": NamedNode(KGR + "x")})
+
+
+def test_sparql_turns_engine_refusals_into_usage_errors(tiny: kgraph.KGraph) -> None:
+    # KGraph.sparql is the backend itself: pyoxigraph's RuntimeError must not escape it.
+    with pytest.raises(UsageError, match=r"the query cannot run: .*\?s.*fixes only variables") as caught:
+        tiny.sparql("SELECT ?o WHERE { ?s kg:suppliesArmsTo ?o }", {"s": NamedNode(KGR + "alphaland")})
+    assert "\n" not in str(caught.value)
+    found = tiny.sparql("SELECT ?s ?o WHERE { ?s kg:suppliesArmsTo ?o }", {"s": NamedNode(KGR + "alphaland")})
+    assert [r["o"] for r in found] == [NamedNode(KGR + "betastan")]  # type: ignore[union-attr]
+    with pytest.raises(UsageError, match=r"not an RDF term .*NamedNode, Literal"):
+        tiny.sparql("SELECT ?s WHERE { ?s ?p ?o }", {"s": "kgr:alphaland"})  # type: ignore[dict-item]
 
 
 def test_bindings_are_terms_not_text(tiny: kgraph.KGraph) -> None:
@@ -641,7 +663,7 @@ def test_turtle_writes_numbers_and_odd_iris_safely() -> None:
     text = to_turtle(triples)
     assert "kg:share 0.6" in text and "kg:count 12" in text and "kg:approximate true" in text
     assert 'kg:when "2015"^^xsd:gYear' in text
-    assert f"<{KGR}-odd> <{KGR}ends.>" in text
+    assert "kgr:\\-odd kgr:ends\\. ." in text  # escaped local names (Turtle's PN_LOCAL_ESC)
     assert {str(t) for t in parse(text.encode(), format=RdfFormat.TURTLE)} == {str(t) for t in triples}
 
 
@@ -672,4 +694,26 @@ def test_formats_must_fit_the_form() -> None:
         check_format("SELECT", "xml")
     assert format_for_path("out.CSV") == "csv"
     assert format_for_path("graph.ttl") == "turtle"
-    assert format_for_path("notes") is None
+    assert format_for_path("graph.rdf") == "rdfxml"
+    assert format_for_path("rows.json", "SELECT") == "json"
+    assert format_for_path("graph.json", "CONSTRUCT") == "jsonld"
+    for unknown in ("notes", "x.xyz", "results.srx"):
+        with pytest.raises(FormatError, match=r"no query result format for .*name one with --format"):
+            format_for_path(unknown)
+
+
+def test_a_checked_query_is_not_checked_again(tiny: kgraph.KGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kgraph.query
+
+    checked = check_query("SELECT ?s WHERE { ?s a kg:State }")
+    calls: list[str] = []
+    monkeypatch.setattr(kgraph.query, "check_allowed", lambda text, **kw: calls.append(text))
+    assert len(run_query(tiny, checked).rows) == 2
+    assert calls == []
+    # A SERVICE allowed when checked but not when run is checked again, and refused.
+    monkeypatch.undo()
+    federated = check_query(
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", allow_service=True
+    )
+    with pytest.raises(QueryNotAllowedError, match="--allow-service"):
+        run_query(tiny, federated)

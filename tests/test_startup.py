@@ -56,6 +56,8 @@ def _imports(*args: str) -> dict[str, object]:
             "--graph",
             str(TINY_TTL),
         ),
+        ("claims", "--id", "arms-share", "--id", "mapping", "--graph", str(TINY_TTL)),
+        ("show", "kgr:betastan", "--graph", str(TINY_TTL)),
         ("actors", "--type", "State", "--graph", str(TINY_TTL)),
         ("sources", "--graph", str(TINY_TTL)),
         ("events", "--graph", str(TINY_TTL)),

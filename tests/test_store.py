@@ -12,12 +12,21 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store, serialize
 
-from kgraph.errors import EndpointError, InputFileError, QuerySyntaxError, QueryTimeoutError, RdfSyntaxError
+from kgraph.errors import (
+    EndpointError,
+    InputFileError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    RdfSyntaxError,
+    UsageError,
+)
 from kgraph.namespaces import KGR, sparql_prologue
 from kgraph.store import (
     EndpointBackend,
     OxigraphBackend,
     SelectResult,
+    check_projected,
+    check_timeout,
     load_into_store,
     open_backend,
     parse_file,
@@ -76,6 +85,30 @@ def test_malformed_rdf_names_file_and_line(tmp_path: Path, content: str, name: s
     assert message.startswith(str(path) + where) and "\n" not in message
 
 
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        # pyoxigraph 0.5 says "at line 1 between columns 1 and 4": the position comes from the error.
+        ("foo bar baz .\n", "a.ttl", ":1:1: foo is not a valid subject or graph name"),
+        ("<http://a> <http://b> .\n", "b.nt", ":1:23: The object of a triple must be"),
+        ("@prefix x: <http://x/> .\nx:a x:b x:c ;\n  x:d .\n", "c.ttl", ":3:7: "),
+        ('{"@id": 3}', "d.jsonld", ": @id value must be a string"),
+    ],
+)
+def test_rdf_syntax_errors_say_where_once(tmp_path: Path, content: str, name: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(RdfSyntaxError) as info:
+        parse_file(path)
+    message = str(info.value)
+    assert message.startswith(str(path) + expected), message
+    # The position is said once, as path:line:column, not again as "(line N)" or "Parser error at".
+    assert "(line " not in message and "Parser error" not in message and "column" not in message
+    with pytest.raises(RdfSyntaxError) as loaded:
+        open_backend([path])
+    assert str(loaded.value) == message
+
+
 def test_unreadable_inputs(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="no such graph file"):
         parse_file(tmp_path / "missing.ttl")
@@ -91,6 +124,69 @@ def test_sparql_errors_carry_line_and_column() -> None:
     backend = open_backend([TINY_TTL])
     with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
         backend.query("SELECT ?s\nWHERE { ?s ?p }")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        (0, None),
+        (0.0, None),
+        (2, 2.0),
+        (0.5, 0.5),
+        (threading.TIMEOUT_MAX, threading.TIMEOUT_MAX),
+    ],
+)
+def test_check_timeout_accepts(value: float | None, expected: float | None) -> None:
+    assert check_timeout(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), float("-inf"), -1, -0.5, 1e300, threading.TIMEOUT_MAX * 2]
+)
+def test_check_timeout_refuses(value: float) -> None:
+    with pytest.raises(UsageError, match="--timeout must be") as caught:
+        check_timeout(value)
+    assert "\n" not in str(caught.value)
+    # Every backend checks it the same way, before anything runs.
+    with pytest.raises(UsageError, match="--timeout must be"):
+        open_backend([TINY_TTL]).query("ASK {}", timeout=value)
+    with pytest.raises(UsageError, match="--timeout must be"):
+        EndpointBackend("http://127.0.0.1:9/sparql").query("ASK {}", timeout=value)
+
+
+def test_engine_refusals_are_usage_errors() -> None:
+    backend = open_backend([TINY_TTL])
+    with pytest.raises(UsageError, match=r"^the query cannot run: .*\?s") as caught:
+        backend.query("SELECT ?label WHERE { ?s skos:prefLabel ?label }", {"s": NamedNode(KGR + "betastan")})
+    assert "\n" not in str(caught.value)
+    with pytest.raises(UsageError, match=r"the query cannot run: .*fixes only variables"):
+        check_projected("SELECT ?label WHERE { ?s skos:prefLabel ?label }", {"s": NamedNode(KGR + "x")})
+    check_projected("SELECT ?s WHERE { ?s skos:prefLabel ?label }", {"s": NamedNode(KGR + "x")})
+    check_projected("ASK { ?s ?p ?o }", {"s": NamedNode(KGR + "x")})
+    with pytest.raises(UsageError, match="fixes only variables"):
+        check_projected("DESCRIBE ?s WHERE { ?s ?p ?o }", {"o": NamedNode(KGR + "x")})
+
+
+def test_an_ask_is_never_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Oxigraph runs an ASK to prepare it, SERVICE calls and all: no local store may see one.
+    import kgraph.store
+
+    prepared: list[str] = []
+    monkeypatch.setattr(kgraph.store, "Store", lambda: prepared.append("store") or Store())
+    check_projected("ASK { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", {"s": NamedNode(KGR + "x")})
+    check_projected("CONSTRUCT WHERE { ?s ?p ?o }", {"s": NamedNode(KGR + "x")})
+    assert prepared == []
+    check_projected("SELECT ?s WHERE { ?s ?p ?o }", {"s": NamedNode(KGR + "x")})
+    assert prepared == ["store"]
+    check_projected("not SPARQL at all", {"s": NamedNode(KGR + "x")})  # left for the endpoint to judge
+
+
+def test_base_iri_resolves_relative_iris() -> None:
+    backend = open_backend([TINY_TTL])
+    assert isinstance(backend, OxigraphBackend)
+    found = backend.query("SELECT ?x WHERE { BIND(<rel> AS ?x) }", base_iri="http://example.org/q/")
+    assert [r["x"] for r in found] == [NamedNode("http://example.org/q/rel")]  # type: ignore[union-attr]
 
 
 def test_timeout_stops_waiting(tmp_path: Path) -> None:
@@ -194,6 +290,16 @@ def test_endpoint_answers_like_local_files(endpoint: str) -> None:
     construct = remote.query("CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }")
     assert isinstance(construct, list) and len(construct) == len(_labels(local.query(LABELS)))
     assert sparql_prologue().startswith("PREFIX kg:")
+
+
+def test_endpoint_refuses_a_binding_the_select_does_not_return(endpoint: str) -> None:
+    # A trailing VALUES block would bind nothing and the endpoint would answer every row.
+    query = LABELS.replace(" ORDER BY ?label", "").replace("?s ?label WHERE", "?label WHERE")
+    with pytest.raises(UsageError, match="fixes only variables the top-level SELECT returns") as remote:
+        open_backend(endpoint=endpoint).query(query, {"s": NamedNode(KGR + "betastan")})
+    with pytest.raises(UsageError) as local:
+        open_backend([TINY_TTL]).query(query, {"s": NamedNode(KGR + "betastan")})
+    assert str(remote.value) == str(local.value)
 
 
 def test_endpoint_errors_are_one_line(endpoint: str) -> None:

@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode, Triple
 import kgraph
 from kgraph.errors import NotFoundError, QueryNotAllowedError, UsageError
 from kgraph.namespaces import KG, KGR, PREFIXES
-from kgraph.subgraph import Selection, Subgraph, check_construct, modality_name, select, type_iri
+from kgraph.subgraph import Selection, Subgraph, check_construct, resolve_type, select
 
 from .conftest import TINY_TTL
 
@@ -164,12 +164,13 @@ def test_unknown_names_are_not_found(tiny: kgraph.KGraph) -> None:
         select(tiny, Selection(sources=("Daily Planet",)))
 
 
-def test_bad_values_are_usage_errors(tiny: kgraph.KGraph) -> None:
-    with pytest.raises(UsageError, match="unknown modality"):
+def test_bad_values_fail_as_in_the_look_ups(tiny: kgraph.KGraph) -> None:
+    # Option values go through kgraph.lookup's resolvers: the same errors as `kgraph claims`.
+    with pytest.raises(UsageError, match="'rumoured' is not one of"):
         select(tiny, Selection(modalities=("rumoured",)))
-    with pytest.raises(UsageError, match="unknown actor type"):
+    with pytest.raises(NotFoundError, match="no actor type 'Planet' in this graph"):
         select(tiny, Selection(types=("Planet",)))
-    with pytest.raises(UsageError, match="not a kgraph term"):
+    with pytest.raises(NotFoundError, match=r"no predicate 'sellsCheeseTo' in this graph \(known: allyOf"):
         select(tiny, Selection(predicates=("sellsCheeseTo",)))
     with pytest.raises(UsageError, match="not a date"):
         Selection(since="March 2021")
@@ -177,8 +178,47 @@ def test_bad_values_are_usage_errors(tiny: kgraph.KGraph) -> None:
         Selection(since="2020", until="2019")
     with pytest.raises(UsageError, match="depth"):
         Selection(depth=-1)
+    with pytest.raises(UsageError, match="max-hops"):
+        Selection(path=("a", "b"), max_hops=0)
     with pytest.raises(UsageError, match="on its own"):
         Selection(focus=("Alphaland",), construct="CONSTRUCT {} WHERE {}")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "function", "value"),
+    [
+        ({"predicates": ("supplies arms to",)}, "predicate", "supplies arms to"),
+        ({"predicates": ("kg:suppliesArmsTo",)}, "predicate", "kg:suppliesArmsTo"),
+        ({"predicates": (KG + "suppliesArmsTo",)}, "predicate", KG + "suppliesArmsTo"),
+        ({"predicates": ("SUPPLIESARMSTO",)}, "predicate", "SUPPLIESARMSTO"),
+        ({"predicates": ("sellsCheeseTo",)}, "predicate", "sellsCheeseTo"),
+        ({"predicates": ("http://a:b:c",)}, "predicate", "http://a:b:c"),
+        ({"modalities": ("hedged",)}, "modality", "hedged"),
+        ({"modalities": ("inferred",)}, "modality", "inferred"),
+        ({"modalities": ("Curator-Inferred",)}, "modality", "Curator-Inferred"),
+        ({"sources": ("tiny",)}, "source", "tiny"),
+        (
+            {"sources": ("An invented test story about Alphaland and Betastan",)},
+            "source",
+            "An invented test story about Alphaland and Betastan",
+        ),
+    ],
+)
+def test_option_values_read_as_the_look_ups_read_them(
+    tiny: kgraph.KGraph, kwargs: dict[str, object], function: str, value: str
+) -> None:
+    """Whatever `kgraph claims` accepts, export accepts, with the same claims; what it refuses,
+    export refuses with the same error."""
+    lookup_kwargs = {function: value}
+    try:
+        want: set[str] | type[Exception] = {c.key or "" for c in tiny.claims(**lookup_kwargs)}  # type: ignore[arg-type]
+    except (NotFoundError, UsageError) as e:
+        want = type(e)
+    if isinstance(want, set):
+        assert pick(tiny, **kwargs)[1] == want
+    else:
+        with pytest.raises(want):
+            pick(tiny, **kwargs)
 
 
 def test_names_are_values_not_query_text(tiny: kgraph.KGraph) -> None:
@@ -189,13 +229,25 @@ def test_names_are_values_not_query_text(tiny: kgraph.KGraph) -> None:
         select(tiny, Selection(sources=("> } UNION { ?s ?p ?o",)))
 
 
-def test_helpers() -> None:
-    assert modality_name("kg:curatorInferred") == "curatorInferred"
-    assert modality_name("Hedged") == "alleged"
-    assert type_iri("armed group") == KG + "ArmedGroup"
-    assert type_iri("kg:Event") == KG + "Event"
-    with pytest.raises(UsageError, match="unknown actor type"):
-        type_iri("Claim")  # a claim is not an actor
+def test_type_resolution(tiny: kgraph.KGraph) -> None:
+    backend = tiny.backend
+    assert resolve_type(backend, "intelligence agency") == KG + "IntelligenceAgency"
+    assert resolve_type(backend, "kg:Event") == KG + "Event"
+    assert resolve_type(backend, "STATE") == KG + "State"
+    with pytest.raises(NotFoundError, match="no actor type"):
+        resolve_type(backend, "Claim")  # a claim is not an actor
+
+
+def test_malformed_iris_are_names_that_match_nothing(tiny: kgraph.KGraph) -> None:
+    for sel in (
+        Selection(focus=("http://a:b:c",)),
+        Selection(path=("Alphaland", "http://a:b:c")),
+        Selection(sources=("http://a:b:c",)),
+        Selection(predicates=("http://a:b:c",)),
+        Selection(types=("http://a:b:c",)),
+    ):
+        with pytest.raises(NotFoundError):
+            select(tiny, sel)
 
 
 @pytest.mark.parametrize(
@@ -278,3 +330,59 @@ def test_order_is_stable(tiny: kgraph.KGraph) -> None:
             str(t.object),
         ),
     )
+
+
+class _Recorder:
+    """A backend that remembers every query it is sent."""
+
+    def __init__(self, backend: object) -> None:
+        self.inner = backend
+        self.queries: list[str] = []
+
+    def query(self, sparql: str, *args: object, **kwargs: object) -> object:
+        self.queries.append(sparql)
+        return self.inner.query(sparql, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        Selection(focus=("Betastan",), depth=2),
+        Selection(focus=("Betastan",), since="2021", types=("State", "Event", "Territory")),
+        Selection(path=("Alphaland", "Délta Valley")),
+        Selection(path=("omega-corp", "AIS"), modalities=("asserted", "alleged")),
+        Selection(construct="CONSTRUCT { ?a kg:attacked ?b } WHERE { ?a kg:attacked ?b }"),
+        Selection(construct="CONSTRUCT { ?c a kg:Claim } WHERE { ?c kg:modality kg:analysis }", since="2000"),
+    ],
+)
+def test_walks_ask_only_about_the_iris_at_hand(tiny: kgraph.KGraph, selection: Selection) -> None:
+    """--focus, --path and --construct never read every claim, every entity's types or every
+    event's dates: each query is bound to the IRIs reached so far (fast on big stores)."""
+    recorder = _Recorder(tiny.backend)
+    assert select(recorder, selection) == select(tiny, selection)  # type: ignore[arg-type]
+    ours = [q for q in recorder.queries if "?claim a kg:Claim ; rdf:subject" in q or " ?e a ?type" in q]
+    assert ours
+    for q in ours:
+        assert "VALUES ?" in q.split("?claim a kg:Claim", 1)[0].split("?e a", 1)[0], q
+    # The fast shape for "touching these nodes": one VALUES, then a UNION of two patterns.
+    assert not any("UNION { VALUES" in q for q in ours)
+    about = [q for q in ours if "{ ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }" in q]
+    assert about or selection.construct is not None
+
+
+def test_path_looks_no_further_than_max_hops(tiny: kgraph.KGraph) -> None:
+    # Alphaland – Betastan – Délta Valley: two hops.
+    with pytest.raises(NotFoundError, match="within 1 hops"):
+        select(tiny, Selection(path=("Alphaland", "Délta Valley"), max_hops=1))
+    assert pick(tiny, path=("Alphaland", "Délta Valley"), max_hops=2)[0] == {
+        "alphaland",
+        "betastan",
+        "delta-valley",
+    }
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 1e300, -1.0])
+def test_timeouts_must_be_finite_and_not_negative(tiny: kgraph.KGraph, seconds: float) -> None:
+    # The one check every command shares (kgraph.store.check_timeout).
+    with pytest.raises(UsageError, match=r"--timeout must be (0|at most)"):
+        select(tiny, Selection(focus=("Alphaland",)), timeout=seconds)

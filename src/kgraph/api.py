@@ -46,7 +46,16 @@ class KGraph:
     def sparql(
         self, query: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
     ) -> QueryResult:
-        """Run trusted SPARQL (ours) with bound variables; user queries go through ``query``."""
+        """Run trusted SPARQL of your own with bound variables; a user's query goes through ``query``.
+
+        ``bindings`` maps variable names (without ``?``) to pyoxigraph terms: ``NamedNode``,
+        ``Literal`` or ``BlankNode`` (``{"s": NamedNode("https://w3id.org/kgraph/id/israel")}``),
+        never query text. Only variables the top-level SELECT returns can be bound: any other
+        is a UsageError, on a local graph and on an endpoint alike. Our prefixes are pre-bound.
+        Returns a ``SelectResult`` (``.variables``, ``.rows`` of terms), a bool (ASK) or a list of
+        triples; raises QuerySyntaxError, UsageError (a query the engine cannot run, a timeout
+        that is not a finite number of seconds) or QueryTimeoutError.
+        """
         return self.backend.query(query, bindings, timeout)
 
     # ------------------------------------------------------------ look-ups (kgraph.lookup)
@@ -74,12 +83,15 @@ class KGraph:
         since: str | None = None,
         until: str | None = None,
         source_texts: Sequence[str | Path] = (),
+        id: str | Sequence[str] | None = None,
     ) -> list[ClaimView]:
-        """Claims matching all the filters given (several values of one filter: any of them)."""
+        """Claims matching all the filters given (several values of one filter: any of them);
+        ``id`` picks claims by key, CURIE or IRI."""
         from kgraph import lookup
 
         return lookup.claims(
             self.backend,
+            id=id,
             about=about,
             predicate=predicate,
             source=source,

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from pyoxigraph import Literal as RdfLiteral
@@ -36,8 +36,8 @@ from kgraph.models import (
     Modality,
     Qualifiers,
 )
-from kgraph.names import NameMatch, normalize, resolve
-from kgraph.namespaces import KG, KGR, SCHEMA, WD, compact_iri, expand_curie
+from kgraph.names import NameMatch, NameResolver, normalize
+from kgraph.namespaces import DCT, KG, KGR, RDF, SCHEMA, SKOS, WD, compact_iri, expand_curie
 from kgraph.present import MODALITY_LABELS, qualifier_summary, relation_label
 from kgraph.sources import SourceDocument, match_source_text
 from kgraph.store import Backend, SelectResult, Term, values_block
@@ -48,13 +48,13 @@ if TYPE_CHECKING:
 
 _DATE_VALUES = f"VALUES ?p {{ {' '.join(DATE_PROPERTIES)} }}"
 
-# A curator's Wikidata link is shown as an external id on the card, not listed as a claim
-# (kgraph.mapping.from_triples reads it back the same way).
+# A curator's Wikidata link is a kg:Claim (curatorInferred, skos:exactMatch): counted and
+# listed with every other claim, and shown on its subject's card as an external id rather than
+# among the relations (kgraph.mapping.from_triples reads it back as the entity's wikidata id).
 _EXTERNAL_ID = (
     "?claim a kg:Claim ; rdf:predicate skos:exactMatch ; rdf:object ?wdItem . "
     f'FILTER(STRSTARTS(STR(?wdItem), "{WD}"))'
 )
-_NOT_EXTERNAL_ID = f" FILTER NOT EXISTS {{ {_EXTERNAL_ID} }}"
 
 
 # ---------------------------------------------------------------- view models
@@ -290,7 +290,8 @@ class EventView(_View):
 
 
 class Stats(_View):
-    """Counts (``kgraph stats``). Claims exclude the curators' Wikidata links, counted apart."""
+    """Counts (``kgraph stats``). Claims are every ``kg:Claim``, the curators' Wikidata links
+    included; ``external_ids`` counts those links once more, on their own."""
 
     triples: int
     actors: int
@@ -440,14 +441,28 @@ class _Labels:
             type=type_name(self.types.get(iri, ())),
         )
 
-    def source(self, slug: str | None) -> SourceRef | None:
-        if slug is None:
-            return None
+    def fetch_sources(self, refs: Iterable[str | None]) -> None:
+        """Titles of the source documents ``refs`` (claims' ``source``) name, in one query."""
         if self.sources is None:
-            self.sources = {
-                s.id: SourceRef(id=s.id, title=s.title, iri=s.iri) for s in _source_rows(self.backend)
-            }
-        return self.sources.get(slug) or SourceRef(id=slug, title=slug, iri=KGR + SOURCE_PREFIX + slug)
+            self.sources = {}
+        wanted = sorted({r for r in refs if r is not None and r not in self.sources})
+        if not wanted:
+            return
+        found = {s.iri: s for s in _source_info(self.backend, [_source_iri(r) for r in wanted])}
+        for ref in wanted:
+            s = found.get(_source_iri(ref))
+            self.sources[ref] = (
+                SourceRef(id=s.id, title=s.title, iri=s.iri)
+                if s
+                else SourceRef(id=ref, title=ref, iri=_source_iri(ref))
+            )
+
+    def source(self, ref: str | None) -> SourceRef | None:
+        if ref is None:
+            return None
+        self.fetch_sources([ref])
+        assert self.sources is not None
+        return self.sources[ref]
 
     def claim_iris(self, claims: Iterable[Claim]) -> set[str]:
         out: set[str] = set()
@@ -484,11 +499,86 @@ class _Labels:
 
     def views(self, claims: Sequence[Claim]) -> list[ClaimView]:
         self.fetch(self.claim_iris(claims))
+        self.fetch_sources(c.source for c in claims)
         return [self.view(c) for c in claims]
 
 
+_DCT_IDENTIFIER = NamedNode(DCT + "identifier")
+
+
+def _claims_in(triples: Sequence[Triple]) -> list[Claim]:
+    """Every claim of ``triples``, the curators' Wikidata links included.
+
+    :func:`kgraph.mapping.from_triples` reads a Wikidata link (a claim keyed ``…-wikidata``)
+    back as its subject's ``wikidata`` id; a claim list shows it as the claim it is, so its key
+    is held back from from_triples and put back on the claim it returns.
+    """
+    exact_match = {
+        t.subject
+        for t in triples
+        if t.predicate.value == RDF + "predicate" and t.object == NamedNode(SKOS + "exactMatch")
+    }
+    keys: dict[str, str] = {}
+    kept: list[Triple] = []
+    for t in triples:
+        if (
+            t.subject in exact_match
+            and t.predicate == _DCT_IDENTIFIER
+            and isinstance(t.subject, NamedNode)
+            and isinstance(t.object, RdfLiteral)
+        ):
+            keys[t.subject.value] = t.object.value
+        else:
+            kept.append(t)
+    found = from_triples(kept).claims
+    return [c.model_copy(update={"key": keys[c.id]}) if c.id in keys else c for c in found]
+
+
+_LINKS = (NamedNode(KG + "supports"), NamedNode(KG + "contradicts"))
+
+
 def _fetch_claims(backend: Backend, pattern: str) -> list[Claim]:
-    return from_triples(_construct(backend, claims_query(pattern))).claims
+    """The claims ``pattern`` binds to ``?claim``, read in full.
+
+    ``supports``/``contradicts`` name the linked claims by key, as the curators wrote them,
+    whether or not the linked claims are among those fetched (their keys are looked up).
+    """
+    triples = _construct(backend, claims_query(pattern))
+    found = _claims_in(triples)
+    fetched = {c.id for c in found}
+    linked = sorted(
+        {t.object.value for t in triples if t.predicate in _LINKS and isinstance(t.object, NamedNode)}
+        - fetched
+    )
+    if not linked:
+        return found
+    rows = _select(
+        backend,
+        "SELECT ?c ?key WHERE { "
+        + values_block("c", [NamedNode(i) for i in linked])
+        + " ?c a kg:Claim ; dcterms:identifier ?key }",
+    ).rows
+    key_of: dict[str, str] = {}
+    for row in rows:
+        if (iri := _value(row["c"])) and (key := _value(row["key"])):
+            key_of[iri] = key_of[_short_ref(iri)] = key
+    if not key_of:
+        return found
+    return [
+        c.model_copy(
+            update={
+                "supports": sorted(key_of.get(x, x) for x in c.supports),
+                "contradicts": sorted(key_of.get(x, x) for x in c.contradicts),
+            }
+        )
+        for c in found
+    ]
+
+
+def _short_ref(iri: str) -> str:
+    """How :func:`kgraph.mapping.from_triples` names a claim it has not read: its local name for
+    one of ours, else its IRI."""
+    return iri[len(KGR) :] if iri.startswith(KGR) else iri
 
 
 # ---------------------------------------------------------------- dates
@@ -584,7 +674,7 @@ def known_predicates(backend: Backend) -> list[str]:
     """IRIs of the predicates claims use."""
     rows = _select(
         backend,
-        "SELECT DISTINCT ?p WHERE { ?claim a kg:Claim ; rdf:predicate ?p . " + _NOT_EXTERNAL_ID + " }",
+        "SELECT DISTINCT ?p WHERE { ?claim a kg:Claim ; rdf:predicate ?p }",
     ).rows
     return sorted({p.value for r in rows if isinstance(p := r["p"], NamedNode)})
 
@@ -603,23 +693,37 @@ def resolve_predicate(backend: Backend, text: str) -> PredicateRef:
     return predicate_ref(_choose("predicate", text, candidates, sorted(c[0] for c in candidates.values())))
 
 
-def _source_rows(backend: Backend) -> list[SourceView]:
-    result = _select(
-        backend,
-        """SELECT ?s ?notation ?title ?desc ?sha ?len ?lang ?file (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+_SOURCE_INFO = """SELECT ?s ?notation ?title ?desc ?sha ?len ?lang ?file WHERE {{
+  {restrict}
   ?s a kg:SourceDocument .
-  OPTIONAL { ?s skos:notation ?notation }
-  OPTIONAL { ?s dcterms:title ?title }
-  OPTIONAL { ?s dcterms:description ?desc }
-  OPTIONAL { ?s schema:sha256 ?sha }
-  OPTIONAL { ?s kg:textLength ?len }
-  OPTIONAL { ?s dcterms:language ?lang }
-  OPTIONAL { ?s dcterms:identifier ?file }
-  OPTIONAL { ?claim a kg:Claim ; prov:wasDerivedFrom ?s . """
-        + _NOT_EXTERNAL_ID
-        + """ }
-} GROUP BY ?s ?notation ?title ?desc ?sha ?len ?lang ?file""",
-    )
+  OPTIONAL {{ ?s skos:notation ?notation }}
+  OPTIONAL {{ ?s dcterms:title ?title }}
+  OPTIONAL {{ ?s dcterms:description ?desc }}
+  OPTIONAL {{ ?s schema:sha256 ?sha }}
+  OPTIONAL {{ ?s kg:textLength ?len }}
+  OPTIONAL {{ ?s dcterms:language ?lang }}
+  OPTIONAL {{ ?s dcterms:identifier ?file }}
+}}"""
+
+
+def _source_iri(ref: str) -> str:
+    """A claim's ``source`` (a slug, CURIE or IRI, as :mod:`kgraph.mapping` reads it) -> IRI."""
+    if ref.startswith(("http://", "https://", "urn:")):
+        return ref
+    if ":" in ref:
+        return expand_curie(ref) or ref
+    return KGR + SOURCE_PREFIX + ref
+
+
+def _source_info(backend: Backend, iris: Sequence[str] | None = None) -> list[SourceView]:
+    """The source documents (those of ``iris`` only, when given), without claim counts."""
+    restrict = ""
+    if iris is not None:
+        nodes = [n for i in iris if (n := _named(i)) is not None]
+        if not nodes:
+            return []
+        restrict = values_block("s", nodes)
+    result = _select(backend, _SOURCE_INFO.format(restrict=restrict))
     out: dict[str, SourceView] = {}
     for row in result.rows:
         iri = _value(row["s"])
@@ -627,7 +731,6 @@ def _source_rows(backend: Backend) -> list[SourceView]:
             continue
         default_id = iri[len(KGR + SOURCE_PREFIX) :] if iri.startswith(KGR + SOURCE_PREFIX) else _short(iri)
         length = _value(row["len"])
-        claims = _value(row["claims"])
         out[iri] = SourceView(
             id=_value(row["notation"]) or default_id,
             iri=iri,
@@ -637,14 +740,21 @@ def _source_rows(backend: Backend) -> list[SourceView]:
             length=int(length) if length and length.isdigit() else None,
             language=_value(row["lang"]),
             file_name=_value(row["file"]),
-            claims=int(claims) if claims else 0,
+            claims=0,
         )
     return sorted(out.values(), key=lambda s: s.id)
 
 
+def _named(iri: str) -> NamedNode | None:
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def resolve_source(backend: Backend, text: str) -> SourceView:
     """A source document by slug, file name, title, CURIE or IRI."""
-    rows = _source_rows(backend)
+    rows = _source_info(backend)
     by_iri = {s.iri: s for s in rows}
     candidates = {
         s.iri: [s.id, s.iri, compact_iri(s.iri), s.title, *([s.file_name] if s.file_name else [])]
@@ -664,7 +774,7 @@ def load_source_texts(backend: Backend, paths: Sequence[str | Path]) -> dict[str
     """
     if not paths:
         return {}
-    rows = {s.iri: s for s in _source_rows(backend) if s.sha256}
+    rows = {s.iri: s for s in _source_info(backend) if s.sha256}
     documents = [
         SourceDocument(key=s.iri, name=compact_iri(s.iri), sha256=s.sha256 or "", length=s.length)
         for s in rows.values()
@@ -713,7 +823,7 @@ def _claim_sort_key(view: ClaimView, when: Span | None) -> tuple[Any, ...]:
 def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()) -> ActorCard:
     """The card of the actor or event ``name`` resolves to."""
     texts = load_source_texts(backend, source_texts)
-    match = resolve(backend, name)
+    match = NameResolver(backend).resolve(name)
     focus = values_block("focus", [NamedNode(match.iri)])
     triples = _construct(backend, entities_query(f"{focus} BIND(?focus AS ?entity)"))
     triples += _construct(
@@ -725,8 +835,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
         ),
     )
     corpus = from_triples(triples)
-    slug = _short(match.iri)
-    entity = next((e for e in corpus.actors + corpus.events if e.id == slug), None)
+    entity = next((e for e in corpus.actors + corpus.events if _iri(e.id) == match.iri), None)
     if entity is None:
         raise NotFoundError(f"{name!r} is {match.curie}, which is not an actor or event")
     kind: Literal["actor", "event"] = "event" if entity in corpus.events else "actor"
@@ -785,7 +894,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
 
     own = dates.get(match.iri)
     card = ActorCard(
-        id=slug,
+        id=_short(match.iri),
         iri=match.iri,
         label=entity.label,
         type=entity.type,
@@ -827,6 +936,7 @@ def show(backend: Backend, name: str, *, source_texts: Sequence[str | Path] = ()
 def claims(
     backend: Backend,
     *,
+    id: str | Sequence[str] | None = None,
     about: str | Sequence[str] | None = None,
     predicate: str | Sequence[str] | None = None,
     source: str | Sequence[str] | None = None,
@@ -838,18 +948,24 @@ def claims(
 ) -> list[ClaimView]:
     """Claims matching every filter given; a filter given several values accepts any of them.
 
-    ``about``: the actor or event is the claim's subject or object. ``since``/``until``: the
-    claim's period overlaps the interval, each date covering its whole precision (``2022`` is
-    all of 2022); a claim without dates of its own takes the date it states or the dates of the
-    events it is about, and an undated claim is left out when either bound is given.
+    ``id``: the claim itself, by key (``arms-share``), CURIE (``kgr:claim-…``) or IRI (see
+    :func:`resolve_claims`). ``about``: the actor or event is the claim's subject or object.
+    ``since``/``until``: the claim's period overlaps the interval, each date covering its whole
+    precision (``2022`` is all of 2022); a claim without dates of its own takes the date it
+    states or the dates of the events it is about, and an undated claim is left out when
+    either bound is given. Every ``kg:Claim`` is listed, the curators' Wikidata links included.
     """
     window = date_window(since, until)
     modalities = [parse_modality(m) for m in _as_list(modality)]
     texts = load_source_texts(backend, source_texts)
+    names = NameResolver(backend)
 
-    parts = ["?claim a kg:Claim .", _NOT_EXTERNAL_ID]
-    if names := _as_list(about):
-        nodes = [NamedNode(resolve(backend, n).iri) for n in names]
+    parts = []
+    if ids := _as_list(id):
+        parts.append(values_block("claim", resolve_claims(backend, ids)))
+    parts.append("?claim a kg:Claim .")
+    if about_names := _as_list(about):
+        nodes = [NamedNode(names.resolve(n).iri) for n in about_names]
         parts.append(
             values_block("about", nodes) + " { ?claim rdf:subject ?about } UNION { ?claim rdf:object ?about }"
         )
@@ -860,7 +976,7 @@ def claims(
         nodes = [NamedNode(resolve_source(backend, s).iri) for s in srcs]
         parts.append(values_block("src", nodes) + " ?claim prov:wasDerivedFrom ?src .")
     if who := _as_list(attributed_to):
-        nodes = [NamedNode(resolve(backend, n).iri) for n in who]
+        nodes = [NamedNode(names.resolve(n).iri) for n in who]
         parts.append(values_block("att", nodes) + " ?claim prov:wasAttributedTo ?att .")
     if modalities:
         parts.append(
@@ -883,6 +999,52 @@ def claims(
     for v in result:
         quote_evidence(v.evidence, texts)
     return result
+
+
+_CLAIM_IDS = """SELECT ?claim ?given WHERE {{
+  {{ {keys} ?claim dcterms:identifier ?given . ?claim a kg:Claim }}
+  UNION {{ {iris} ?claim a kg:Claim . BIND(?claim AS ?given) }}
+}}"""
+
+
+def resolve_claims(backend: Backend, ids: Sequence[str]) -> list[NamedNode]:
+    """Claims by key (``israel-arms-share-2015-2019``), CURIE (``kgr:claim-…``) or IRI (with or
+    without ``<>``), all looked up in one query; one that names no claim is a NotFoundError.
+
+    A key is the curators' handle (``dcterms:identifier``); one two datasets share names both
+    claims. The values are bound as RDF terms, never pasted into the query.
+    """
+    keys: dict[str, RdfLiteral] = {}
+    iris: dict[str, list[NamedNode]] = {}
+    for text in ids:
+        raw = text.strip()
+        if raw.startswith(("http://", "https://", "urn:", "<")):
+            candidates = [raw.strip("<>")]
+        elif ":" in raw:
+            candidates = [expand_curie(raw) or raw]
+        else:  # a key, or the local name of one of our claim IRIs ("claim-…")
+            keys[text] = RdfLiteral(raw)
+            candidates = [KGR + raw]
+        iris[text] = [n for c in candidates if (n := _named(c)) is not None]
+    rows = _select(
+        backend,
+        _CLAIM_IDS.format(
+            keys=values_block("given", list(keys.values())),
+            iris=values_block("claim", sorted({n for ns in iris.values() for n in ns}, key=str)),
+        ),
+    ).rows
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if isinstance(claim := row["claim"], NamedNode) and (given := _value(row["given"])) is not None:
+            found[given].add(claim.value)
+    out: set[str] = set()
+    for text in ids:
+        hits = set(found.get(keys[text].value, ())) if text in keys else set()
+        hits |= {h for n in iris[text] for h in found.get(n.value, ())}
+        if not hits:
+            raise NotFoundError(f"no claim {text.strip()!r} in this graph (give a claim key, CURIE or IRI)")
+        out |= hits
+    return [NamedNode(i) for i in sorted(out)]
 
 
 def _wikidata_triples(backend: Backend) -> list[Triple]:
@@ -924,7 +1086,7 @@ def _claim_counts(backend: Backend) -> dict[str, int]:
     rows = _select(
         backend,
         "SELECT ?e (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim . "
-        "{ ?claim rdf:subject ?e } UNION { ?claim rdf:object ?e } " + _NOT_EXTERNAL_ID + " } GROUP BY ?e",
+        "{ ?claim rdf:subject ?e } UNION { ?claim rdf:object ?e } } GROUP BY ?e",
     ).rows
     return {
         e.value: int(n.value)
@@ -934,8 +1096,14 @@ def _claim_counts(backend: Backend) -> dict[str, int]:
 
 
 def sources(backend: Backend) -> list[SourceView]:
-    """The source documents, with how many claims each gives."""
-    return _source_rows(backend)
+    """The source documents, with how many claims each gives (every ``kg:Claim``)."""
+    rows = _select(
+        backend,
+        "SELECT ?s (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?s a kg:SourceDocument . "
+        "?claim a kg:Claim ; prov:wasDerivedFrom ?s } GROUP BY ?s",
+    ).rows
+    counts = {s: int(n) for r in rows if (s := _value(r["s"])) and (n := _value(r["n"]))}
+    return [s.model_copy(update={"claims": counts.get(s.iri, 0)}) for s in _source_info(backend)]
 
 
 def events(
@@ -947,7 +1115,8 @@ def events(
 ) -> list[EventView]:
     """The events as a timeline, oldest first, undated last; filters as in :func:`claims`."""
     window = date_window(since, until)
-    wanted = {resolve(backend, n).iri for n in _as_list(participant)}
+    names = NameResolver(backend)
+    wanted = {names.resolve(n).iri for n in _as_list(participant)}
     corpus = from_triples(
         _construct(backend, entities_query("?entity a kg:Event ."))
         + _construct(
@@ -1022,9 +1191,8 @@ def stats(backend: Backend) -> Stats:
         actor_types[type_name(ts) or "Actor"] += 1
     by_source = _grouped(
         backend,
-        "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; prov:wasDerivedFrom ?k . "
-        + _NOT_EXTERNAL_ID
-        + " } GROUP BY ?k",
+        "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; prov:wasDerivedFrom ?k } "
+        "GROUP BY ?k",
         name=lambda iri: (
             iri[len(KGR + SOURCE_PREFIX) :] if iri.startswith(KGR + SOURCE_PREFIX) else _short(iri)
         ),
@@ -1033,10 +1201,7 @@ def stats(backend: Backend) -> Stats:
         triples=_count(backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
         actors=len(types),
         events=_count(backend, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Event }"),
-        claims=_count(
-            backend,
-            "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim . " + _NOT_EXTERNAL_ID + " }",
-        ),
+        claims=_count(backend, "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim }"),
         sources=_count(backend, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:SourceDocument }"),
         external_ids=_count(
             backend,
@@ -1045,16 +1210,14 @@ def stats(backend: Backend) -> Stats:
         actors_by_type=dict(sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0]))),
         claims_by_predicate=_grouped(
             backend,
-            "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; rdf:predicate ?k . "
-            + _NOT_EXTERNAL_ID
-            + " } GROUP BY ?k",
+            "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; rdf:predicate ?k } "
+            "GROUP BY ?k",
             name=compact_iri,
         ),
         claims_by_modality=_grouped(
             backend,
-            "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; kg:modality ?k . "
-            + _NOT_EXTERNAL_ID
-            + " } GROUP BY ?k",
+            "SELECT ?k (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kg:Claim ; kg:modality ?k } "
+            "GROUP BY ?k",
             name=lambda iri: iri[len(KG) :] if iri.startswith(KG) else compact_iri(iri),
         ),
         claims_by_source=by_source,
@@ -1062,46 +1225,130 @@ def stats(backend: Backend) -> Stats:
 
 
 # ---------------------------------------------------------------- the network: paths and neighbours
+#
+# Neither verb reads the whole network. The claims around the ends are fetched hop by hop
+# with SPARQL (the frontier bound by VALUES), only the part collected is projected to networkx
+# (kgraph.projection, which also does the walking), and only the claims a result shows are
+# read in full.
+
+_EDGES = """SELECT DISTINCT ?claim ?s ?p ?o WHERE {{
+  {frontier}
+  {{ ?claim rdf:subject ?n }} UNION {{ ?claim rdf:object ?n }}
+  ?claim a kg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER(isIRI(?o))
+  FILTER EXISTS {{ ?s a ?ks . FILTER(?ks = kg:Actor || ?ks = kg:Event) }}
+  FILTER EXISTS {{ ?o a ?ko . FILTER(?ko = kg:Actor || ?ko = kg:Event) }}
+}}"""
+
+FRONTIER_BATCH = 500
+"""Frontier nodes bound in one query; a bigger frontier takes several."""
+
+
+@dataclass(frozen=True)
+class _Edge:
+    claim: str
+    subject: str
+    predicate: str
+    object: str
+
+
+def _edges_around(backend: Backend, nodes: Iterable[str]) -> list[_Edge]:
+    """The claims joining one of ``nodes`` to an actor or event (in either direction)."""
+    ordered = sorted(set(nodes))
+    out: list[_Edge] = []
+    for i in range(0, len(ordered), FRONTIER_BATCH):
+        frontier = values_block("n", [NamedNode(n) for n in ordered[i : i + FRONTIER_BATCH]])
+        for row in _select(backend, _EDGES.format(frontier=frontier)).rows:
+            claim, s, p, o = (_value(row[k]) for k in ("claim", "s", "p", "o"))
+            if claim and s and p and o:
+                out.append(_Edge(claim, s, p, o))
+    return out
+
+
+class _Collected:
+    """The claims fetched so far, and how far each node found is from the end it was reached from."""
+
+    def __init__(self, start: str):
+        self.hops = 0
+        self.distance = {start: 0}
+        self.frontier = {start}
+        self.edges: dict[str, _Edge] = {}
+
+    def expand(self, backend: Backend) -> None:
+        """One hop further out: the claims around the frontier, and the new frontier."""
+        self.hops += 1
+        found = set()
+        for edge in _edges_around(backend, self.frontier):
+            self.edges[edge.claim] = edge
+            found |= {edge.subject, edge.object}
+        self.frontier = found - self.distance.keys()
+        self.distance |= dict.fromkeys(self.frontier, self.hops)
+
+
+def _project(edges: Iterable[_Edge]) -> nx.MultiDiGraph:
+    """The collected claims as a network (:func:`kgraph.projection.project`): just their shape,
+    the skeleton a walk needs; the claims shown are read in full afterwards."""
+    from kgraph.projection import project
+
+    edges = list(edges)
+    nodes = sorted({n for e in edges for n in (e.subject, e.object)})
+    entities = [_bare(Entity, id=n, type="Actor", label=n) for n in nodes]
+    skeleton = [
+        _bare(
+            Claim, id=e.claim, subject=e.subject, predicate=e.predicate, object=e.object, modality="asserted"
+        )
+        for e in edges
+    ]
+    return project(Corpus([], entities, [], skeleton))
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _bare(model: type[ModelT], **values: Any) -> ModelT:
+    """``model`` with ``values``, unchecked (full IRIs where a dataset has slugs), every other
+    field at its default (filled here: pydantic's model_construct looks them up slowly)."""
+    rest: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name not in values:
+            factory = info.default_factory
+            rest[name] = factory() if factory is not None else info.default  # type: ignore[call-arg]
+    return model.model_construct(**rest, **values)
 
 
 @dataclass
 class _Network:
+    """A collected part of the network, with the full claims and labels of what is shown."""
+
+    backend: Backend
     graph: nx.MultiDiGraph
-    claims: dict[str, Claim]
     labels: _Labels
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    def load(self, nodes: Iterable[str], claim_iris: Iterable[str]) -> None:
+        """Labels of ``nodes`` and the claims ``claim_iris`` in full (with their labels)."""
+        wanted = sorted(set(claim_iris) - self.claims.keys())
+        if wanted:
+            found = _fetch_claims(self.backend, values_block("claim", [NamedNode(c) for c in wanted]))
+            self.claims |= {c.id: c for c in found if c.id}
+        self.labels.fetch(
+            set(nodes) | self.labels.claim_iris(self.claims[c] for c in wanted if c in self.claims)
+        )
+        self.labels.fetch_sources(self.claims[c].source for c in wanted if c in self.claims)
 
     def ref(self, node: str) -> EntityRef:
         return self.labels.ref(node)
 
     def hop(self, a: str, b: str) -> Hop:
+        from kgraph.projection import claims_between
+
         links: list[tuple[tuple[Any, ...], Link]] = []
-        for u, v, direction in ((a, b, "forward"), (b, a, "backward")):
-            for key in self.graph.get_edge_data(u, v) or {}:
-                view = self.labels.view(self.claims[key])
-                order = (
-                    view.predicate.label,
-                    direction,
-                    sort_key(_claim_span(self.claims[key], {})),
-                    view.id,
-                )
-                links.append((order, Link(direction=direction, claim=view)))  # type: ignore[arg-type]
+        for key, direction in claims_between(self.graph, a, b):
+            view = self.labels.view(self.claims[key])
+            order = (view.predicate.label, direction, sort_key(_claim_span(self.claims[key], {})), view.id)
+            links.append((order, Link(direction=direction, claim=view)))  # type: ignore[arg-type]
         ordered = [link for _, link in sorted(links, key=lambda x: x[0])]
         return Hop.model_validate({"from": self.ref(a), "to": self.ref(b), "links": ordered})
-
-
-def _network(backend: Backend) -> _Network:
-    from kgraph.projection import project
-
-    corpus: Corpus = from_triples(
-        _construct(backend, entities_query("?entity a ?kind . VALUES ?kind { kg:Actor kg:Event }"))
-        + _construct(
-            backend, claims_query("?claim a kg:Claim ; rdf:object ?o . FILTER(isIRI(?o)) " + _NOT_EXTERNAL_ID)
-        )
-    )
-    labels = _Labels(backend)
-    labels.add_entities(corpus.actors + corpus.events)
-    labels.fetch(labels.claim_iris(corpus.claims))
-    return _Network(project(corpus), {c.id: c for c in corpus.claims if c.id}, labels)
 
 
 def _positive(value: int, option: str) -> None:
@@ -1113,6 +1360,26 @@ MAX_PATHS_CONSIDERED = 10_000
 """Shortest paths enumerated before sorting; beyond this the first ones found are kept."""
 
 
+def _meet(backend: Backend, a: str, b: str, max_hops: int) -> list[_Edge]:
+    """The claims on every shortest path between ``a`` and ``b`` of at most ``max_hops`` hops
+    (and others around them), found by expanding from both ends, the smaller frontier first,
+    until the two meet; empty when they do not meet within ``max_hops``.
+
+    When the two sides first share a node, after ``i`` hops out from ``a`` and ``j`` from ``b``,
+    the ends are exactly ``i + j`` hops apart, and every claim of a shortest path touches a
+    node less than ``i`` hops from ``a`` or less than ``j`` from ``b``: it has been fetched.
+    """
+    ends = (_Collected(a), _Collected(b))
+    for _ in range(max_hops):
+        side = min(ends, key=lambda c: (len(c.frontier), c.hops))
+        side.expand(backend)
+        if ends[0].distance.keys() & ends[1].distance.keys():
+            return list({**ends[0].edges, **ends[1].edges}.values())
+        if not side.frontier:
+            break
+    return []
+
+
 def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10) -> PathResult:
     """The shortest connections between ``a`` and ``b``, following claims in either direction.
 
@@ -1121,21 +1388,36 @@ def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10
     """
     import itertools
 
-    from kgraph.projection import shortest_paths
+    from kgraph.projection import claims_between, shortest_paths
 
     _positive(max_hops, "--max-hops")
     _positive(limit, "--limit")
-    start, goal = resolve(backend, a), resolve(backend, b)
+    names = NameResolver(backend)
+    start, goal = names.resolve(a), names.resolve(b)
     if start.iri == goal.iri:
         raise UsageError(f"{a!r} and {b!r} are the same {start.type}: {start.label}")
-    net = _network(backend)
     result = PathResult.model_validate(
         {"from": _entity_ref(start), "to": _entity_ref(goal), "max_hops": max_hops}
     )
+    edges = _meet(backend, start.iri, goal.iri, max_hops)
+    if not edges:
+        return result
+    net = _Network(backend, _project(edges), _Labels(backend))
     found = shortest_paths(net.graph, start.iri, goal.iri, limit=MAX_PATHS_CONSIDERED + 1)
     if not found or len(found[0]) - 1 > max_hops:
         return result
+    net.load({n for nodes in found for n in nodes}, ())
     found.sort(key=lambda nodes: [net.ref(n).label.casefold() for n in nodes])
+    shown = found[:limit]
+    net.load(
+        (),
+        (
+            key
+            for nodes in shown
+            for u, v in itertools.pairwise(nodes)
+            for key, _ in claims_between(net.graph, u, v)
+        ),
+    )
     result.length = len(found[0]) - 1
     result.found = min(len(found), MAX_PATHS_CONSIDERED)
     result.truncated = len(found) > limit
@@ -1143,33 +1425,38 @@ def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10
         GraphPath(
             nodes=[net.ref(n) for n in nodes], hops=[net.hop(u, v) for u, v in itertools.pairwise(nodes)]
         )
-        for nodes in found[:limit]
+        for nodes in shown
     ]
     return result
 
 
 def neighbors(backend: Backend, name: str, *, depth: int = 1) -> NeighborsResult:
     """Actors and events within ``depth`` hops, each with the claims that lead to it."""
-    import networkx as nx
+    from kgraph.projection import claims_between, distances, nearer
 
     _positive(depth, "--depth")
-    center = resolve(backend, name)
-    net = _network(backend)
+    center = NameResolver(backend).resolve(name)
     result = NeighborsResult(center=_entity_ref(center), depth=depth)
-    if center.iri not in net.graph:
+    around = _Collected(center.iri)
+    for _ in range(depth):
+        around.expand(backend)
+        if not around.frontier:
+            break
+    if not around.edges:
         return result
-    undirected = net.graph.to_undirected(as_view=True)
-    reach = nx.single_source_shortest_path_length(undirected, center.iri, cutoff=depth)
+    net = _Network(backend, _project(around.edges.values()), _Labels(backend))
+    reach = distances(net.graph, center.iri, depth)
+    parents = {node: nearer(net.graph, node, reach) for node in reach if node != center.iri}
+    net.load(
+        reach,
+        (key for node, ps in parents.items() for p in ps for key, _ in claims_between(net.graph, p, node)),
+    )
     found = []
-    for node, distance in reach.items():
-        if node == center.iri:
-            continue
-        parents = sorted(
-            {p for p in undirected.neighbors(node) if reach.get(p) == distance - 1},
-            key=lambda p: net.ref(p).label.casefold(),
+    for node, ps in parents.items():
+        ordered = sorted(ps, key=lambda p: net.ref(p).label.casefold())
+        found.append(
+            Neighbor(entity=net.ref(node), distance=reach[node], hops=[net.hop(p, node) for p in ordered])
         )
-        ref = net.ref(node)
-        found.append(Neighbor(entity=ref, distance=distance, hops=[net.hop(p, node) for p in parents]))
     result.neighbors = sorted(found, key=lambda n: (n.distance, n.entity.label.casefold(), n.entity.iri))
     return result
 
@@ -1200,6 +1487,7 @@ __all__ = [
     "neighbors",
     "parse_modality",
     "path",
+    "resolve_claims",
     "resolve_predicate",
     "resolve_source",
     "show",

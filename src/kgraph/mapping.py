@@ -21,15 +21,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kgraph.errors import DataModelError
 from kgraph.models import (
     MODALITIES,
+    READ_BACK,
+    SLUG,
     Claim,
     Dataset,
     Entity,
@@ -54,6 +60,7 @@ from kgraph.namespaces import (
     compact_iri,
     expand_curie,
 )
+from kgraph.serialize import canonical
 
 Term = NamedNode | BlankNode | Literal
 
@@ -132,8 +139,13 @@ def _qualifier_literal(kind: str, value: object) -> Literal:
 # ---------------------------------------------------------------- identifiers
 
 
-def entity_iri(slug: str) -> NamedNode:
-    return _n(KGR + slug)
+_FULL_IRI = ("http://", "https://", "urn:")
+
+
+def entity_iri(ref: str) -> NamedNode:
+    """An actor's or event's IRI: ``kgr:SLUG`` for a slug; a full IRI (an entity read back
+    from a graph, outside ``kgr:``) is kept as it is."""
+    return _n(ref) if ref.startswith(_FULL_IRI) else _n(KGR + ref)
 
 
 def source_iri(slug: str) -> NamedNode:
@@ -145,7 +157,7 @@ def resolve_term(ref: str, *, kind: str = "entity") -> NamedNode:
 
     Predicates given as a bare name are kg: terms.
     """
-    if ref.startswith(("http://", "https://", "urn:")):
+    if ref.startswith(_FULL_IRI):
         return _n(ref)
     if ":" in ref:
         iri = expand_curie(ref)
@@ -191,11 +203,34 @@ def object_term(obj: str | LiteralValue) -> Term:
     return resolve_term(obj)
 
 
+class FieldError(DataModelError):
+    """A DataModelError about one field of a dataset model (``predicate``, ``attributed_to.1``);
+    :func:`dataset_triples` says which file and which claim, actor or event it belongs to."""
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+T = TypeVar("T")
+
+
+def _field(field: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)``, its DataModelError made a FieldError about ``field``."""
+    try:
+        return fn(*args, **kwargs)
+    except FieldError:
+        raise
+    except DataModelError as e:
+        raise FieldError(field, str(e)) from None
+
+
 def claim_iri(claim: Claim, source: str) -> NamedNode:
     """Derived from what the claim says, so the same claim added twice is one node."""
-    subject = resolve_term(claim.subject).value
-    predicate = resolve_term(claim.predicate, kind="predicate").value
-    obj = str(object_term(claim.object))
+    subject = _field("subject", resolve_term, claim.subject).value
+    predicate = _field("predicate", resolve_term, claim.predicate, kind="predicate").value
+    obj = str(_field("object", object_term, claim.object))
     qualifiers = {
         k: str(v) if isinstance(v, Decimal) else v
         for k, v in claim.qualifiers.model_dump(exclude_none=True).items()
@@ -209,7 +244,9 @@ def claim_iri(claim: Claim, source: str) -> NamedNode:
             predicate,
             obj,
             source_iri(source).value,
-            sorted(resolve_term(a).value for a in claim.attributed_to),
+            sorted(
+                _field(f"attributed_to.{i}", resolve_term, a).value for i, a in enumerate(claim.attributed_to)
+            ),
             claim.modality,
             qualifiers,
         ],
@@ -267,8 +304,8 @@ def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> li
     s = entity_iri(entity.id)
     kind = "Event" if is_event else "Actor"
     if is_event and entity.type != "Event":
-        raise DataModelError(f"event {entity.id!r} must have type Event, not {entity.type!r}")
-    type_iri = resolve_term(f"kg:{entity.type}")
+        raise FieldError("type", f"an event must have type Event, not {entity.type!r}")
+    type_iri = _field("type", resolve_term, f"kg:{entity.type}")
     out = [Triple(s, RDF_TYPE, type_iri), Triple(s, _n(SKOS + "prefLabel"), _text(entity.label))]
     if type_iri.value != KG + kind:
         out.append(Triple(s, RDF_TYPE, _n(KG + kind)))
@@ -286,7 +323,7 @@ def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> li
 def wikidata_claim(entity: Entity, source: str) -> Claim:
     """A Wikidata id is the curator's addition: it becomes a curator-inferred claim."""
     if not entity.mentions:
-        raise DataModelError(f"{entity.id!r} has a Wikidata id but no mention to anchor it to")
+        raise FieldError("wikidata", f"{entity.id!r} has a Wikidata id but no mention to anchor it to")
     return Claim(
         key=f"{entity.id}-wikidata",
         subject=entity.id,
@@ -304,13 +341,13 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     src_slug = claim.source or default_source
     c = claim_iri(claim, src_slug)
     s, p, o = (
-        resolve_term(claim.subject),
-        resolve_term(claim.predicate, kind="predicate"),
-        object_term(claim.object),
+        _field("subject", resolve_term, claim.subject),
+        _field("predicate", resolve_term, claim.predicate, kind="predicate"),
+        _field("object", object_term, claim.object),
     )
     src = source_iri(src_slug)
     if not claim.evidence:
-        raise DataModelError(f"claim {claim.key or c.value!r} has no evidence")
+        raise FieldError("evidence", "a claim needs at least one evidence span")
     out = [
         Triple(c, RDF_TYPE, _n(KG + "Claim")),
         Triple(c, RDF_TYPE, _n(RDF + "Statement")),
@@ -323,16 +360,19 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     ]
     if claim.key:
         out.append(Triple(c, _n(DCT + "identifier"), Literal(claim.key)))
-    out += [Triple(c, _n(PROV + "wasAttributedTo"), resolve_term(a)) for a in claim.attributed_to]
+    out += [
+        Triple(c, _n(PROV + "wasAttributedTo"), _field(f"attributed_to.{i}", resolve_term, a))
+        for i, a in enumerate(claim.attributed_to)
+    ]
     for field, (iri, kind) in _QUALIFIERS.items():
         value = getattr(claim.qualifiers, field)
         if value is not None:
             out.append(Triple(c, _n(iri), _qualifier_literal(kind, value)))
     for prop, refs in (("supports", claim.supports), ("contradicts", claim.contradicts)):
-        for ref in refs:
+        for i, ref in enumerate(refs):
             target = keys.get(ref) or (_n(ref) if ref.startswith(("http", "urn:")) else None)
             if target is None:
-                raise DataModelError(f"claim {claim.key!r}: {prop} names unknown claim {ref!r}")
+                raise FieldError(f"{prop}.{i}", f"no claim of this dataset has the key {ref!r}")
             out.append(Triple(c, _n(KG + prop), target))
     if claim.note:
         out.append(Triple(c, _n(SKOS + "editorialNote"), _text(claim.note)))
@@ -349,69 +389,109 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     return out
 
 
-def dataset_triples(datasets: Dataset | Sequence[Dataset]) -> list[Triple]:
-    """Every triple of one or more datasets, checked for dangling references and clashes."""
+def _located(where: str, name: str, err: DataModelError) -> DataModelError:
+    """``err`` as one line starting with the file and naming the model and its field."""
+    if isinstance(err, FieldError):
+        where, problem = f"{where}.{err.field}", err.problem
+    else:
+        problem = str(err)
+    return DataModelError(f"{where}{f' ({name})' if name else ''}: {problem}")
+
+
+def dataset_triples(
+    datasets: Dataset | Sequence[Dataset], names: Sequence[str | Path] | None = None
+) -> list[Triple]:
+    """Every triple of one or more datasets, checked for dangling references and clashes.
+
+    ``names`` (the YAML files the datasets come from) start every error message, which then
+    names the claim, actor or event and its field: ``data/source/x.yaml: claims.3.predicate
+    (key 'arms'): kg:suppliesArmsToo is not a kgraph term``. Without them, the source's slug does.
+    """
     if isinstance(datasets, Dataset):
         datasets = [datasets]
+    labels = [str(n) for n in names] if names is not None else [f"dataset {ds.source.id}" for ds in datasets]
+    if len(labels) != len(datasets):
+        raise ValueError("give one name per dataset")
     out: list[Triple] = []
-    entities: dict[str, tuple[str, str]] = {}
-    claim_nodes: dict[str, list[Triple]] = {}
-    for ds in datasets:
+    entities: dict[str, tuple[str, str, str]] = {}
+    claim_nodes: dict[str, tuple[list[Triple], str]] = {}
+    for ds, label in zip(datasets, labels, strict=True):
         out += source_triples(ds.source)
-        for entity, is_event in [(a, False) for a in ds.actors] + [(e, True) for e in ds.events]:
-            seen = entities.get(entity.id)
-            if seen and seen != (entity.type, entity.label):
-                raise DataModelError(
-                    f"{entity.id!r} is defined twice with different type or label: {seen} vs "
-                    f"{(entity.type, entity.label)}"
-                )
-            entities[entity.id] = (entity.type, entity.label)
-            out += entity_triples(entity, ds.source.id, is_event=is_event)
-    for ds in datasets:
-        keys = {c.key: claim_iri(c, c.source or ds.source.id) for c in ds.claims if c.key}
-        if len(keys) != len([c for c in ds.claims if c.key]):
-            raise DataModelError(f"{ds.source.id}: two claims share a key")
-        for claim in ds.claims:
-            for ref in [claim.subject, *claim.attributed_to] + (
-                [claim.object] if isinstance(claim.object, str) else []
-            ):
-                if ":" not in ref and ref not in entities:
+        for kind, items in (("actors", ds.actors), ("events", ds.events)):
+            for i, entity in enumerate(items):
+                where = f"{label}: {kind}.{i}"
+                seen = entities.get(entity.id)
+                if seen and seen[:2] != (entity.type, entity.label):
                     raise DataModelError(
-                        f"claim {claim.key or claim.text[:40]!r} names unknown actor or event {ref!r}"
+                        f"{where} ({entity.id!r}): type and label ({entity.type}, {entity.label!r}) differ "
+                        f"from those given in {seen[2]} ({seen[0]}, {seen[1]!r})"
                     )
-            triples = claim_triples(claim, ds.source.id, keys)
-            node = str(triples[0].subject)
-            if node in claim_nodes and set(claim_nodes[node]) != set(triples):
+                entities[entity.id] = (entity.type, entity.label, label)
+                try:
+                    out += entity_triples(entity, ds.source.id, is_event=kind == "events")
+                except DataModelError as e:
+                    raise _located(where, repr(entity.id), e) from None
+    for ds, label in zip(datasets, labels, strict=True):
+        keys: dict[str, NamedNode] = {}
+        first: dict[str, int] = {}
+        for i, claim in enumerate(ds.claims):
+            if not claim.key:
+                continue
+            if claim.key in first:
                 raise DataModelError(
-                    f"claim {claim.key!r} says the same as another claim but differs in detail"
+                    f"{label}: claims.{i}.key: {claim.key!r} is already the key of claims.{first[claim.key]}"
                 )
-            claim_nodes[node] = triples
+            first[claim.key] = i
+            try:
+                keys[claim.key] = claim_iri(claim, claim.source or ds.source.id)
+            except DataModelError as e:
+                raise _located(f"{label}: claims.{i}", f"key {claim.key!r}", e) from None
+        for i, claim in enumerate(ds.claims):
+            where, name = f"{label}: claims.{i}", f"key {claim.key!r}" if claim.key else ""
+            try:
+                refs = [("subject", claim.subject)]
+                refs += [(f"attributed_to.{j}", a) for j, a in enumerate(claim.attributed_to)]
+                if isinstance(claim.object, str):
+                    refs.append(("object", claim.object))
+                for field, ref in refs:
+                    if ":" not in ref and ref not in entities:
+                        raise FieldError(field, f"no actor or event has the id {ref!r}")
+                triples = claim_triples(claim, ds.source.id, keys)
+                node = str(triples[0].subject)
+                if node in claim_nodes and set(claim_nodes[node][0]) != set(triples):
+                    other = claim_nodes[node][1]
+                    raise DataModelError(
+                        f"says the same as {other} but differs in detail (text, note, evidence)"
+                    )
+            except DataModelError as e:
+                raise _located(where, name, e) from None
+            claim_nodes[node] = (triples, f"{where}{f' ({name})' if name else ''}")
             out += triples
-    return sorted(set(out), key=_triple_key)
-
-
-def _triple_key(t: Triple) -> tuple[str, int, str, str]:
-    return (
-        t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject),
-        0 if t.predicate == RDF_TYPE else 1,
-        compact_iri(t.predicate.value),
-        str(t.object),
-    )
+    return canonical(out)
 
 
 # ---------------------------------------------------------------- triples -> models
 
 
 def _ref(term: Term) -> str:
-    """IRI -> the short reference a dataset would use: slug for our resources, else CURIE or IRI."""
+    """A resource as a dataset names it: the slug of one of ours (``kgr:israel`` -> ``israel``,
+    ``kgr:source-x`` -> ``x``), else its full IRI (``wd:Q227``, ``<http://example.org/x>``)."""
     if isinstance(term, NamedNode):
         if term.value.startswith(KGR):
             local = term.value[len(KGR) :]
-            return local[len(SOURCE_PREFIX) :] if local.startswith(SOURCE_PREFIX) else local
+            local = local[len(SOURCE_PREFIX) :] if local.startswith(SOURCE_PREFIX) else local
+            if re.fullmatch(SLUG, local):
+                return local
+        return term.value
+    return str(term)
+
+
+def _term_ref(term: Term) -> str:
+    """A vocabulary term (a predicate, a modality) as a dataset names it: the bare name of a
+    ``kg:`` term, else a CURIE of ours, else the full IRI."""
+    if isinstance(term, NamedNode):
         curie = compact_iri(term.value)
-        if curie.startswith("kg:"):
-            return curie[3:]
-        return curie
+        return curie[3:] if curie.startswith("kg:") else curie
     return str(term)
 
 
@@ -438,25 +518,87 @@ class Corpus:
         self.claims = claims
 
 
+_PROPERTIES: dict[type[BaseModel], dict[str, str]] = {
+    Claim: {
+        "modality": KG + "modality",
+        "key": DCT + "identifier",
+        "subject": RDF + "subject",
+        "predicate": RDF + "predicate",
+        "object": RDF + "object",
+        "text": DCT + "description",
+        "source": PROV + "wasDerivedFrom",
+        "attributed_to": PROV + "wasAttributedTo",
+    },
+    Qualifiers: {field: iri for field, (iri, _) in _QUALIFIERS.items()},
+    Evidence: {"start": OA + "start", "end": OA + "end"},
+    Entity: {"label": SKOS + "prefLabel", "description": DCT + "description"},
+    Source: {
+        "id": SKOS + "notation",
+        "title": DCT + "title",
+        "sha256": SCHEMA + "sha256",
+        "length": KG + "textLength",
+    },
+}
+"""Model field -> the RDF property it is read from, to name in a message about bad data."""
+
+
+_READ_BACK = {READ_BACK: True}
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _read(node: str, model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """``model`` validated from ``data``, read from the graph node ``node``; data that breaks
+    the model (kg:rumoured as a modality, "lots" as a schema:value) is a DataModelError naming
+    the node and the property."""
+    try:
+        return model.model_validate(data, context=_READ_BACK)
+    except ValidationError as e:
+        first = e.errors()[0]
+        fields = [str(x) for x in first["loc"] if not isinstance(x, int)]
+        prop = _PROPERTIES.get(model, {}).get(fields[-1]) if len(fields) == 1 else None
+        where = compact_iri(prop) if prop else ".".join(fields)
+        given = first.get("input")
+        message = first["msg"].removeprefix("Value error, ")
+        shown = f" {given!r}" if isinstance(given, str | int | float) and not isinstance(given, bool) else ""
+        if shown.strip() in message:
+            shown = ""
+        raise DataModelError(
+            f"{compact_iri(node)}: {where + shown + ': ' if where else ''}{message}"
+        ) from None
+    except ValueError as e:
+        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DataModelError(f"{compact_iri(node)}: {detail}") from None
+
+
+def _node_key(term: Term | None) -> str:
+    return term.value if isinstance(term, NamedNode) else str(term)
+
+
+def _integer(node: str, prop: str, term: Literal) -> int:
+    try:
+        return int(term.value)
+    except ValueError:
+        raise DataModelError(
+            f"{compact_iri(node)}: {compact_iri(prop)} {term.value!r} is not an integer"
+        ) from None
+
+
 def _spans(
     graph: dict[str, dict[str, list[Term]]], body_index: dict[str, list[str]], node: str
 ) -> list[Evidence]:
     spans = []
     for ann in body_index.get(node, []):
         for target in graph[ann].get(OA + "hasTarget", []):
-            t = graph.get(target.value if isinstance(target, NamedNode) else str(target), {})
+            t = graph.get(_node_key(target), {})
             src = t.get(OA + "hasSource", [None])[0]
             for sel in t.get(OA + "hasSelector", []):
-                props = graph.get(sel.value if isinstance(sel, NamedNode) else str(sel), {})
+                sel_key = _node_key(sel)
+                props = graph.get(sel_key, {})
                 start, end = props.get(OA + "start", [None])[0], props.get(OA + "end", [None])[0]
                 if isinstance(start, Literal) and isinstance(end, Literal):
-                    spans.append(
-                        Evidence(
-                            source=_ref(src) if src is not None else None,
-                            start=int(start.value),
-                            end=int(end.value),
-                        )
-                    )
+                    first, last = _integer(sel_key, OA + "start", start), _integer(sel_key, OA + "end", end)
+                    source = _ref(src) if src is not None else None
+                    spans.append(_read(sel_key, Evidence, {"source": source, "start": first, "end": last}))
     return sorted(spans, key=lambda e: (e.source or "", e.start, e.end))
 
 
@@ -466,15 +608,19 @@ def _one(props: dict[str, list[Term]], iri: str) -> Term | None:
 
 
 def from_triples(triples: Iterable[Triple]) -> Corpus:
-    """Read sources, actors, events and claims back from triples in the shape above."""
+    """Read sources, actors, events and claims back from triples in the shape above.
+
+    Resources of ours come back as slugs, any other by its full IRI. Data that breaks the
+    data model (an unknown modality, a figure that is not a number, an offset that is not an
+    integer) is a DataModelError naming the node.
+    """
     graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
-        node_key = t.subject.value if isinstance(t.subject, NamedNode) else str(t.subject)
-        graph[node_key][t.predicate.value].append(t.object)  # type: ignore[arg-type]
+        graph[_node_key(t.subject)][t.predicate.value].append(t.object)  # type: ignore[arg-type]
     body_index: dict[str, list[str]] = defaultdict(list)
     for node, props in graph.items():
         for body in props.get(OA + "hasBody", []):
-            body_index[body.value if isinstance(body, NamedNode) else str(body)].append(node)
+            body_index[_node_key(body)].append(node)
 
     def types(props: dict[str, list[Term]]) -> set[str]:
         return {t.value for t in props.get(RDF + "type", []) if isinstance(t, NamedNode)}
@@ -486,17 +632,17 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
     sources = []
     for node, props in graph.items():
         if KG + "SourceDocument" in types(props):
-            sources.append(
-                Source(
-                    id=text(props, SKOS + "notation") or _ref(NamedNode(node)),
-                    title=text(props, DCT + "title") or "",
-                    sha256=text(props, SCHEMA + "sha256") or "",
-                    length=int(text(props, KG + "textLength") or 0),
-                    language=text(props, DCT + "language") or "en",
-                    file_name=text(props, DCT + "identifier"),
-                    description=text(props, DCT + "description"),
-                )
-            )
+            length = _one(props, KG + "textLength")
+            data = {
+                "id": text(props, SKOS + "notation") or _ref(NamedNode(node)),
+                "title": text(props, DCT + "title") or "",
+                "sha256": text(props, SCHEMA + "sha256") or "",
+                "length": _integer(node, KG + "textLength", length) if isinstance(length, Literal) else 0,
+                "language": text(props, DCT + "language") or "en",
+                "file_name": text(props, DCT + "identifier"),
+                "description": text(props, DCT + "description"),
+            }
+            sources.append(_read(node, Source, data))
 
     claims: list[Claim] = []
     wikidata: dict[str, str] = {}
@@ -507,7 +653,9 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
         modality = _one(props, KG + "modality")
         src = _one(props, PROV + "wasDerivedFrom")
         if s is None or p is None or o is None or modality is None:
-            raise DataModelError(f"claim {node} lacks subject, predicate, object or modality")
+            raise DataModelError(
+                f"{compact_iri(node)}: a claim needs rdf:subject, rdf:predicate, rdf:object and kg:modality"
+            )
         key = text(props, DCT + "identifier")
         if (
             key is not None
@@ -527,24 +675,23 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
         links = {
             prop: sorted(_ref(x) for x in props.get(KG + prop, [])) for prop in ("supports", "contradicts")
         }
-        claims.append(
-            Claim(
-                key=key,
-                id=node,
-                subject=_ref(s),
-                predicate=_ref(p),
-                object=_literal_value(o) if isinstance(o, Literal) else _ref(o),
-                text=text(props, DCT + "description") or "",
-                modality=_ref(modality),  # type: ignore[arg-type]
-                attributed_to=sorted(_ref(a) for a in props.get(PROV + "wasAttributedTo", [])),
-                source=_ref(src) if src is not None else None,
-                qualifiers=Qualifiers.model_validate(quals),
-                evidence=_spans(graph, body_index, node),
-                supports=links["supports"],
-                contradicts=links["contradicts"],
-                note=text(props, SKOS + "editorialNote"),
-            )
-        )
+        data = {
+            "key": key,
+            "id": node,
+            "subject": _ref(s),
+            "predicate": _term_ref(p),
+            "object": _literal_value(o) if isinstance(o, Literal) else _ref(o),
+            "text": text(props, DCT + "description") or "",
+            "modality": _term_ref(modality),
+            "attributed_to": sorted(_ref(a) for a in props.get(PROV + "wasAttributedTo", [])),
+            "source": _ref(src) if src is not None else None,
+            "qualifiers": _read(node, Qualifiers, quals),
+            "evidence": _spans(graph, body_index, node),
+            "supports": links["supports"],
+            "contradicts": links["contradicts"],
+            "note": text(props, SKOS + "editorialNote"),
+        }
+        claims.append(_read(node, Claim, data))
 
     actors: list[Entity] = []
     events: list[Entity] = []
@@ -555,15 +702,17 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
             continue
         fallback = KG + ("Event" if is_event else "Actor")
         specific = sorted(t for t in ts if t.startswith(KG) and t not in (KG + "Actor",)) or [fallback]
-        entity = Entity(
-            id=_ref(NamedNode(node)),
-            type=specific[0][len(KG) :],
-            label=text(props, SKOS + "prefLabel") or "",
-            aliases=sorted(a.value for a in props.get(SKOS + "altLabel", []) if isinstance(a, Literal)),
-            description=text(props, DCT + "description"),
-            wikidata=wikidata.get(_ref(NamedNode(node))),
-            mentions=_spans(graph, body_index, node),
-        )
+        ref = _ref(NamedNode(node))
+        data = {
+            "id": ref,
+            "type": specific[0][len(KG) :],
+            "label": text(props, SKOS + "prefLabel") or "",
+            "aliases": sorted(a.value for a in props.get(SKOS + "altLabel", []) if isinstance(a, Literal)),
+            "description": text(props, DCT + "description"),
+            "wikidata": wikidata.get(ref),
+            "mentions": _spans(graph, body_index, node),
+        }
+        entity = _read(node, Entity, data)
         (events if is_event else actors).append(entity)
     key_of = {c.id: c.key for c in claims}
     for c in claims:

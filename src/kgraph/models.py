@@ -3,16 +3,25 @@ look-ups return. ``kgraph.mapping`` turns them into triples and back.
 
 Identifiers in a dataset are short: an actor or event is named by its slug (``israel``),
 a term by a CURIE (``kg:suppliesArmsTo``, ``dcterms:date``); a bare predicate name means
-a ``kg:`` term. Read back from a graph, they come back the same way.
+a ``kg:`` term. Read back from a graph, they come back the same way, except that a resource
+outside ``kgr:`` (``wd:Q227``, ``<http://example.org/x>``) is named by its full IRI.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 Modality = Literal["asserted", "reported", "alleged", "analysis", "curatorInferred"]
 MODALITIES: tuple[str, ...] = ("asserted", "reported", "alleged", "analysis", "curatorInferred")
@@ -130,10 +139,31 @@ class LiteralValue(_Model):
         return self
 
 
+READ_BACK = "kgraph.read_back"
+"""Validation context key set by :func:`kgraph.mapping.from_triples`: a model read back from a
+graph may name a resource outside ``kgr:`` by its full IRI where a dataset would use a slug."""
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
+
+
+def _slug_or_read_back_iri(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """A slug, as the curated YAML must give it; read back from a graph, also a full IRI."""
+    context = info.context
+    if (
+        isinstance(context, dict)
+        and context.get(READ_BACK)
+        and isinstance(value, str)
+        and _ABSOLUTE_IRI.match(value)
+        and not re.match(SLUG, value)
+    ):
+        return value
+    return handler(value)
+
+
 class Source(_Model):
     """A source document, identified by the SHA-256 of its text."""
 
-    id: Slug
+    id: Slug = Field(description="slug; read back from a graph, the full IRI of a document outside kgr:")
     title: str = Field(description="a descriptive title in our words")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     length: int = Field(ge=0, description="length of the text in Unicode code points")
@@ -141,11 +171,15 @@ class Source(_Model):
     file_name: str | None = None
     description: str | None = None
 
+    _v_id = field_validator("id", mode="wrap")(_slug_or_read_back_iri)
+
 
 class Entity(_Model):
     """An actor or an event: a typed, labelled node of the graph."""
 
-    id: Slug
+    id: Slug = Field(
+        description="slug (kgr:SLUG); read back from a graph, the full IRI of a resource outside kgr:"
+    )
     type: str = Field(description="a kg: class local name (State, Company, Event...)")
     label: str
     aliases: list[str] = Field(default_factory=list)
@@ -157,6 +191,8 @@ class Entity(_Model):
     source: str | None = Field(
         default=None, description="the source of the mentions; the dataset's by default"
     )
+
+    _v_id = field_validator("id", mode="wrap")(_slug_or_read_back_iri)
 
 
 class Claim(_Model):

@@ -3,6 +3,12 @@
 "nagorno karabakh", "Baku", "IRGC", "the Islamic Republic", a full IRI or a CURIE such as
 ``kgr:israel``. Matching ignores case, accents, punctuation and a leading "the"; names are
 bound as query values, never pasted into SPARQL text.
+
+A name is first looked up by its exact spelling (and a few cheap variants of it: case, a
+leading "the", punctuation read as spaces) and as a slug, with the candidates bound in the
+query, so that a look-up in a store of millions of triples reads a handful of labels. Only
+when that finds nothing are all the labels read, once per :class:`NameResolver`, for the
+looser matching and for suggestions.
 """
 
 from __future__ import annotations
@@ -10,28 +16,45 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
 from kgraph.errors import AmbiguousNameError, NotFoundError
 from kgraph.namespaces import KG, KGR, compact_iri, expand_curie
-from kgraph.store import Backend, SelectResult
+from kgraph.store import Backend, SelectResult, values_block
 
-_LABELS = """
-SELECT ?s ?p ?label ?type WHERE {
-  VALUES ?p { skos:prefLabel skos:altLabel }
-  ?s ?p ?label .
+# Labels and kg types of the actors and events ``{restrict}`` binds to ?s.
+_LABELS_OF = """
+SELECT ?s ?p ?label ?type WHERE {{
+  {restrict}
+  {{ ?s skos:prefLabel ?label . BIND(skos:prefLabel AS ?p) }}
+  UNION {{ ?s skos:altLabel ?label . BIND(skos:altLabel AS ?p) }}
   ?s a ?type .
-  FILTER(?type = kg:Event || EXISTS { ?s a kg:Actor })
-}"""
+  FILTER(?type = kg:Event || EXISTS {{ ?s a kg:Actor }})
+}}"""
 
+# Every label, and every actor and event: two plain scans, joined here (a join in the query
+# costs several times more on a big store).
+_ALL_LABELS = "SELECT ?s ?label WHERE { ?s skos:prefLabel|skos:altLabel ?label }"
+_ALL_ENTITIES = "SELECT ?s WHERE { { ?s a kg:Actor } UNION { ?s a kg:Event } }"
+
+# Resources with one of the bound labels, or one of the bound (slug) IRIs.
+_CANDIDATES = "{{ {labels} ?s skos:prefLabel|skos:altLabel ?l }} UNION {{ {iris} }}"
+
+# The resource is bound inside the pattern (not by a trailing VALUES clause or a
+# substitution), so that every backend, a remote endpoint included, answers alike.
 _EXISTS = """
-SELECT ?s ?label ?type WHERE {
-  { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 }
-  OPTIONAL { ?s skos:prefLabel ?label }
-  OPTIONAL { ?s a ?type }
-} LIMIT 50"""
+SELECT ?label ?type WHERE {{
+  {focus}
+  FILTER EXISTS {{ ?s ?p ?o }}
+  OPTIONAL {{ ?s skos:prefLabel ?label }}
+  OPTIONAL {{ ?s a ?type }}
+}} LIMIT 50"""
+
+_IRI = re.compile(r"<?(https?|urn):[^\s<>\"{}|\\^`]+>?")
+_CURIE = re.compile(r"[A-Za-z][\w-]*:[\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -64,22 +87,42 @@ def _type_of(types: list[str]) -> str:
     return specific[0][len(KG) :] if specific else "Actor"
 
 
+def _as_iri(raw: str) -> str | None:
+    """The IRI a name spells out, in full (with or without ``<>``) or as a CURIE of ours."""
+    if _IRI.fullmatch(raw):
+        return raw.strip("<>")
+    return expand_curie(raw) if _CURIE.fullmatch(raw) else None
+
+
+def _node(iri: str) -> NamedNode | None:
+    """The IRI as a term, or None when it is not a valid IRI (``http://a:b:c``)."""
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def _by_iri(backend: Backend, iri: str) -> NameMatch | None:
-    result = backend.query(_EXISTS, {"s": NamedNode(iri)})
+    node = _node(iri)
+    if node is None:
+        return None
+    result = backend.query(_EXISTS.format(focus=values_block("s", [node])))
     assert isinstance(result, SelectResult)
     if not result.rows:
         return None
     labels = [r["label"].value for r in result.rows if isinstance(r["label"], Literal)]
     types = [r["type"].value for r in result.rows if isinstance(r["type"], NamedNode)]
-    return NameMatch(iri, labels[0] if labels else compact_iri(iri), _type_of(types))
+    return NameMatch(iri, min(labels) if labels else compact_iri(iri), _type_of(types))
 
 
 _PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
+Index = dict[str, tuple[NameMatch, list[str]]]
 
-def label_index(backend: Backend) -> dict[str, tuple[NameMatch, list[str]]]:
-    """IRI -> (match, all its labels) for every labelled actor and event."""
-    result = backend.query(_LABELS)
+
+def _index(backend: Backend, restrict: str) -> Index:
+    """IRI -> (match, all its labels) for the labelled actors and events ``restrict`` binds."""
+    result = backend.query(_LABELS_OF.format(restrict=restrict))
     assert isinstance(result, SelectResult)
     labels: dict[str, list[str]] = {}
     pref: dict[str, str] = {}
@@ -100,41 +143,131 @@ def label_index(backend: Backend) -> dict[str, tuple[NameMatch, list[str]]]:
     }
 
 
+def _all_labels(backend: Backend) -> dict[str, list[str]]:
+    """IRI -> all its labels, for every labelled actor and event."""
+    entities = backend.query(_ALL_ENTITIES)
+    rows = backend.query(_ALL_LABELS)
+    assert isinstance(entities, SelectResult) and isinstance(rows, SelectResult)
+    wanted = {s.value for r in entities.rows if isinstance(s := r["s"], NamedNode)}
+    labels: dict[str, list[str]] = {}
+    for row in rows.rows:
+        s, label = row["s"], row["label"]
+        if isinstance(s, NamedNode) and s.value in wanted and isinstance(label, Literal):
+            known = labels.setdefault(s.value, [])
+            if label.value not in known:
+                known.append(label.value)
+    return labels
+
+
+def label_index(backend: Backend) -> Index:
+    """IRI -> (match, all its labels) for every labelled actor and event."""
+    return _index(backend, "")
+
+
+def _hits(wanted: str, folded: Mapping[str, Iterable[str]]) -> list[str]:
+    """The resources a label (else, for kgraph's own, the slug) of which folds to ``wanted``;
+    ``folded`` maps each resource to its labels, folded by :func:`normalize`."""
+    exact = sorted(iri for iri, names in folded.items() if wanted in names)
+    return exact or sorted(
+        iri for iri in folded if iri.startswith(KGR) and normalize(iri[len(KGR) :]) == wanted
+    )
+
+
+def _spellings(raw: str, wanted: str) -> list[str]:
+    """Texts a label may have that fold to ``wanted``: the name as typed, with its spaces
+    tidied, or its words spaced out; each as typed, lower, upper or title case, with or
+    without a leading "the". Every one folds to ``wanted``, so an exact hit is a true hit."""
+    forms: set[str] = set()
+    for base in {raw, " ".join(raw.split()), wanted}:
+        for form in (base, base.lower(), base.upper(), base.title(), base.capitalize()):
+            lead = re.match(r"(?i)the\s+", form)
+            forms |= {form, form[lead.end() :]} if lead else {form, "the " + form, "The " + form}
+    return sorted(f for f in forms if f and normalize(f) == wanted)
+
+
+def _slugs(raw: str, wanted: str) -> list[NamedNode]:
+    """``kgr:`` IRIs the name may be the slug of: as typed, or its words joined by hyphens."""
+    hyphenated = "-".join(wanted.split())
+    out = []
+    for slug in sorted({raw, raw.lower(), hyphenated, "the-" + hyphenated}):
+        if re.fullmatch(r"[\w.-]+", slug) and normalize(slug) == wanted and (node := _node(KGR + slug)):
+            out.append(node)
+    return out
+
+
+@dataclass
+class NameResolver:
+    """Resolves names in one graph; all its labels are read at most once (on a miss)."""
+
+    backend: Backend
+    _labels: dict[str, list[str]] | None = field(default=None, repr=False)
+    _folded: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def labels(self) -> dict[str, list[str]]:
+        """IRI -> labels of every labelled actor and event (read on first use, then kept)."""
+        if self._labels is None:
+            self._labels = _all_labels(self.backend)
+        return self._labels
+
+    def _folded_labels(self) -> dict[str, set[str]]:
+        if self._folded is None:
+            self._folded = {iri: {normalize(x) for x in xs} for iri, xs in self.labels().items()}
+        return self._folded
+
+    def resolve(self, name: str) -> NameMatch:
+        """The one actor or event ``name`` means.
+
+        Raises NotFoundError (with the closest labels as suggestions) or AmbiguousNameError
+        (listing the candidates); both exit with code 1 in the CLI.
+        """
+        raw = name.strip()
+        if not raw or len(raw) > 500:
+            raise NotFoundError(f"no actor or event named {name!r}")
+        if iri := _as_iri(raw):
+            if _node(iri) is None:
+                raise NotFoundError(f"no actor or event named {name!r} (not a valid IRI)")
+            found = _by_iri(self.backend, iri)
+            if found is None:
+                raise NotFoundError(f"nothing in the graph has the IRI <{iri}>")
+            return found
+
+        wanted = normalize(raw)
+        hits: list[str] = []
+        index: Index = {}
+        if wanted:
+            # The exact spellings and the slugs first, bound in the query: a few index look-ups.
+            spellings = _spellings(raw, wanted)
+            literals = [Literal(s) for s in spellings] + [Literal(s, language="en") for s in spellings]
+            index = _index(
+                self.backend,
+                _CANDIDATES.format(
+                    labels=values_block("l", literals), iris=values_block("s", _slugs(raw, wanted))
+                ),
+            )
+            hits = _hits(wanted, {iri: {normalize(x) for x in xs} for iri, (_, xs) in index.items()})
+        if not hits:
+            # Spelled otherwise: every label, folded (read once per resolver).
+            hits = _hits(wanted, self._folded_labels())
+            index = _index(self.backend, values_block("s", [NamedNode(i) for i in hits])) if hits else {}
+        if len(hits) == 1:
+            return index[hits[0]][0]
+        if len(hits) > 1:
+            raise AmbiguousNameError(
+                raw, [f"{m.label} ({m.type}, {m.curie})" for m in (index[i][0] for i in hits)]
+            )
+
+        # Unknown: suggest the closest labels, by similarity or by containment.
+        all_labels = {normalize(x): x for labels in self.labels().values() for x in labels}
+        close = difflib.get_close_matches(wanted, list(all_labels), n=3, cutoff=0.6)
+        if not close and wanted:
+            close = sorted(k for k in all_labels if wanted in k or (len(k) > 3 and k in wanted))[:3]
+        raise NotFoundError(f"no actor or event named {name!r}", [all_labels[c] for c in close])
+
+
 def resolve(backend: Backend, name: str) -> NameMatch:
-    """The one actor or event ``name`` means.
+    """The one actor or event ``name`` means (see :meth:`NameResolver.resolve`).
 
-    Raises NotFoundError (with the closest labels as suggestions) or AmbiguousNameError
-    (listing the candidates); both exit with code 1 in the CLI.
+    To resolve several names in one graph, use one :class:`NameResolver`: a name that needs
+    the full label scan then reads the labels only once.
     """
-    raw = name.strip()
-    if not raw or len(raw) > 500:
-        raise NotFoundError(f"no actor or event named {name!r}")
-    iri: str | None
-    if re.fullmatch(r"<?(https?|urn):[^\s<>\"{}|\\^`]+>?", raw):
-        iri = raw.strip("<>")
-    else:
-        iri = expand_curie(raw) if re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]+", raw) else None
-    if iri:
-        found = _by_iri(backend, iri)
-        if found is None:
-            raise NotFoundError(f"nothing in the graph has the IRI <{iri}>")
-        return found
-
-    wanted = normalize(raw)
-    index = label_index(backend)
-    exact = sorted(iri for iri, (_, labels) in index.items() if any(normalize(x) == wanted for x in labels))
-    slug_hits = sorted(iri for iri in index if iri.startswith(KGR) and normalize(iri[len(KGR) :]) == wanted)
-    hits = exact or slug_hits
-    if len(hits) == 1:
-        return index[hits[0]][0]
-    if len(hits) > 1:
-        raise AmbiguousNameError(
-            raw, [f"{m.label} ({m.type}, {m.curie})" for m in (index[i][0] for i in hits)]
-        )
-
-    # Unknown: suggest the closest labels, by similarity or by containment.
-    all_labels = {normalize(x): x for _, labels in index.values() for x in labels}
-    close = difflib.get_close_matches(wanted, list(all_labels), n=3, cutoff=0.6)
-    if not close and wanted:
-        close = sorted(k for k in all_labels if wanted in k or (len(k) > 3 and k in wanted))[:3]
-    raise NotFoundError(f"no actor or event named {name!r}", [all_labels[c] for c in close])
+    return NameResolver(backend).resolve(name)

@@ -4,12 +4,14 @@ Nodes are actors and events; each edge is one claim between two of them (a Multi
 keyed by claim IRI), so every hop of a path can be shown with the claim behind it. All
 attributes are plain strings, numbers or booleans, so GraphML/GEXF writers take them as
 they are. :func:`claim_network` turns claims into nodes of their own (the claims view of
-the network formats); :func:`shortest_paths` and :func:`neighborhood` walk the network.
+the network formats); :func:`shortest_paths`, :func:`neighborhood`, :func:`distances`,
+:func:`nearer` and :func:`claims_between` walk the network, always ignoring the direction of
+the claims. networkx is imported inside the functions, never when this module is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from kgraph.dates import DATE_PROPERTIES
@@ -148,6 +150,34 @@ def shortest_paths(graph: nx.MultiDiGraph, a: str, b: str, *, limit: int = 50) -
         return [list(p) for p in itertools.islice(found, limit)]
     except nx.NetworkXNoPath:
         return []
+
+
+def distances(graph: nx.MultiDiGraph, node: str, depth: int) -> dict[str, int]:
+    """Node -> hops from ``node`` (itself at 0), for the nodes within ``depth`` hops, in
+    either direction; empty when ``node`` is not in the network."""
+    import networkx as nx
+
+    if node not in graph:
+        return {}
+    return dict(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), node, cutoff=depth))
+
+
+def nearer(graph: nx.MultiDiGraph, node: str, reach: Mapping[str, int]) -> list[str]:
+    """The nodes joined to ``node`` (in either direction) one hop nearer the centre of ``reach``
+    (a :func:`distances` result): the ones it is reached from."""
+    distance = reach[node]
+    around = set(graph.successors(node)) | set(graph.predecessors(node))
+    return sorted(n for n in around if reach.get(n) == distance - 1)
+
+
+def claims_between(graph: nx.MultiDiGraph, a: str, b: str) -> list[tuple[str, str]]:
+    """(claim, direction) for every claim joining ``a`` and ``b``: ``forward`` when it reads
+    from ``a`` to ``b``, ``backward`` when from ``b`` to ``a``."""
+    return [
+        (str(key), direction)
+        for u, v, direction in ((a, b, "forward"), (b, a, "backward"))
+        for key in graph.get_edge_data(u, v) or {}
+    ]
 
 
 def neighborhood(graph: nx.MultiDiGraph, nodes: Iterable[str], depth: int = 1) -> set[str]:

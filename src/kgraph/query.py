@@ -3,7 +3,7 @@
     run_query(kg, text)       SELECT / ASK / CONSTRUCT / DESCRIBE -> QueryResult
     named_queries()           the queries shipped in kgraph/queries/*.rq
     analyze(text)             the query form, and whether it federates (SERVICE) or updates
-    serialize(result, fmt)    json / csv / tsv (W3C results), turtle / ntriples / jsonld (graphs)
+    serialize(result, fmt)    json / csv / tsv (W3C results), turtle / ntriples / jsonld / rdfxml (graphs)
 
 Safety: a query is read with a SPARQL tokenizer before anything runs. SERVICE (a request to
 another server) is refused unless the caller allows it; updates (INSERT, DELETE, LOAD, CLEAR...)
@@ -30,6 +30,7 @@ from typing import Literal as Lit
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
+from kgraph import serialize as rdf
 from kgraph.errors import (
     EndpointError,
     FormatError,
@@ -56,21 +57,27 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREAT
 
 SELECT_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 ASK_FORMATS = ("table", "json")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-ALL_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "turtle", "ntriples", "jsonld")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+ALL_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
 
-_EXTENSION_FORMATS = {
+EXTENSION_FORMATS: dict[str, str] = {
+    ".txt": "table",
     ".json": "json",
     ".srj": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
     ".tsv": "tsv",
-    ".txt": "table",
     ".ttl": "turtle",
+    ".turtle": "turtle",
     ".nt": "ntriples",
     ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
 }
+"""``-o FILE``'s extension -> the format written when ``--format`` is not given: the one table of
+them (``.json`` holds JSON-LD when the query gives triples). Any other extension is refused."""
 
 
 # ---------------------------------------------------------------- reading a query
@@ -245,13 +252,12 @@ def _shorten(message: str, keep: int = 8) -> str:
     return f"{head}expected one of {', '.join(options[:keep])} (or {len(options) - keep} more)"
 
 
-def _shift_lines(err: QuerySyntaxError, lines: int) -> QuerySyntaxError:
-    """The same error with its line counted in the user's text, not ours, and a short message."""
+def _shortened(err: QuerySyntaxError) -> QuerySyntaxError:
+    """The same error with the parser's list of expected tokens cut short."""
     m = _POSITION.match(str(err))
     if m is None or err.line is None:
         return err
-    line = err.line - lines if err.line > lines else err.line
-    return QuerySyntaxError(_shorten(m.group(3)), line, err.column)
+    return QuerySyntaxError(_shorten(m.group(3)), err.line, err.column)
 
 
 def _undeclared_prefix(text: str) -> QuerySyntaxError | None:
@@ -288,9 +294,25 @@ def _backend(kg: KGraph | Backend) -> Backend:
     return kg.backend if isinstance(kg, KGraph) else kg
 
 
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query text :func:`check_query` has passed, with what it asks for.
+
+    Handing it to :func:`run_query` saves reading the text a second time.
+    """
+
+    text: str
+    info: QueryInfo
+
+
+def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
+    """:func:`check_allowed`, keeping the text with its verdict for :func:`run_query`."""
+    return CheckedQuery(text, check_allowed(text, allow_service=allow_service))
+
+
 def run_query(
     kg: KGraph | Backend,
-    text: str,
+    text: str | CheckedQuery,
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     allow_service: bool = False,
@@ -300,27 +322,28 @@ def run_query(
     """Run a user's SPARQL 1.1 query on ``kg`` (a graph from ``kgraph.open`` or a backend).
 
     Our prefixes (:data:`kgraph.namespaces.PREFIXES`) are pre-bound; ``bindings`` fix
-    variables of the top-level SELECT to RDF terms; relative IRIs resolve against
-    ``base_iri`` (for a local graph only: a remote endpoint is not told local paths).
+    variables of the top-level SELECT to RDF terms (pyoxigraph's ``NamedNode``, ``Literal``);
+    relative IRIs resolve against ``base_iri`` (for a local graph only: a remote endpoint is
+    not told local paths). ``text`` may be what :func:`check_query` gave, to skip reading it again.
     Raises QueryNotAllowedError (SERVICE, updates), QuerySyntaxError (with line and column),
     QueryTimeoutError, or UsageError when the engine cannot run a well-formed query.
     """
-    info = check_allowed(text, allow_service=allow_service)
-    sparql, extra_lines = text, 0
-    # No base when federating: Oxigraph would send it, and a local path, to the other server.
+    if isinstance(text, CheckedQuery) and (allow_service or not text.info.service):
+        # Checked already; a SERVICE allowed then but not now is checked (and refused) again.
+        info, sparql = text.info, text.text
+    else:
+        sparql = text.text if isinstance(text, CheckedQuery) else text
+        info = check_allowed(sparql, allow_service=allow_service)
     backend = _backend(kg)
-    if base_iri and not info.service and isinstance(backend, OxigraphBackend):
-        # A prologue may hold several BASE declarations; the query's own ones come later and win.
-        sparql, extra_lines = f"BASE <{base_iri}>\n{text}", 1
+    # No base when federating: Oxigraph would send it, and a local path, to the other server.
+    base = base_iri if base_iri and not info.service and isinstance(backend, OxigraphBackend) else None
     try:
-        raw = backend.query(sparql, bindings, timeout)
+        if base is not None:
+            raw = backend.query(sparql, bindings, timeout, base_iri=base)
+        else:
+            raw = backend.query(sparql, bindings, timeout)
     except QuerySyntaxError as e:
-        raise (_undeclared_prefix(text) or _shift_lines(e, extra_lines)) from None
-    except RuntimeError as e:  # oxigraph parsed the query but cannot evaluate it
-        message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        if "SELECT projection" in message:
-            message += " (--param binds only variables the top-level SELECT returns)"
-        raise UsageError(f"the query cannot run: {message}") from None
+        raise (_undeclared_prefix(sparql) or _shortened(e)) from None
     except OSError as e:  # a SERVICE call that failed
         raise EndpointError(f"the query failed: {str(e).splitlines()[0] if str(e) else e}") from None
     if isinstance(raw, bool):
@@ -544,9 +567,20 @@ def default_format(form: Form) -> str:
     return "turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table"
 
 
-def format_for_path(path: str | Path) -> str | None:
-    """The output format a file name asks for (``.csv`` -> csv), or None."""
-    return _EXTENSION_FORMATS.get(Path(path).suffix.lower())
+def format_for_path(path: str | Path, form: Form | None = None) -> str:
+    """The output format ``path``'s extension asks for (``.csv`` -> csv); ``.json`` means JSON-LD
+    for a ``form`` that gives triples. FormatError (exit 2) for an extension kgraph does not write."""
+    suffix = Path(path).suffix.lower()
+    fmt = EXTENSION_FORMATS.get(suffix)
+    if fmt is None:
+        known = " ".join(sorted(EXTENSION_FORMATS))
+        raise FormatError(
+            f"{path}: no query result format for {suffix or '(no extension)'}; "
+            f"name one with --format, or use {known}"
+        )
+    if fmt == "json" and form in ("CONSTRUCT", "DESCRIBE"):
+        return "jsonld"
+    return fmt
 
 
 def check_format(form: Form, fmt: str) -> str:
@@ -720,141 +754,30 @@ def json_rows(result: QueryResult) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- graph formats
 
-_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-_BNODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-
-
-def _prefixed(iri: str) -> tuple[str, str] | None:
-    """(prefix, local) when one of our prefixes covers ``iri`` with a Turtle-safe local name."""
-    best: tuple[str, str] | None = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best[0]])):
-            local = iri[len(ns) :]
-            if _LOCAL.fullmatch(local):
-                best = (prefix, local)
-    return best
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-
-
-class _TurtleWriter:
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def iri(self, iri: str) -> str:
-        found = _prefixed(iri)
-        if found is None:
-            return f"<{iri}>"
-        self.used.add(found[0])
-        return f"{found[0]}:{found[1]}"
-
-    def term(self, term: AnyTerm) -> str:
-        if isinstance(term, NamedNode):
-            return self.iri(term.value)
-        if isinstance(term, BlankNode):
-            return f"_:{term.value}" if _BNODE_LABEL.fullmatch(term.value) else str(term)
-        if isinstance(term, Literal):
-            text = f'"{_escape(term.value)}"'
-            if term.language:
-                return str(term)  # with its language and, in RDF 1.2, its direction
-            dt = term.datatype.value
-            if dt == XSD + "string":
-                return text
-            if (
-                (dt == XSD + "integer" and re.fullmatch(r"[+-]?\d+", term.value))
-                or (dt == XSD + "decimal" and re.fullmatch(r"[+-]?\d*\.\d+", term.value))
-                or (dt == XSD + "boolean" and term.value in ("true", "false"))
-            ):
-                return term.value
-            return f"{text}^^{self.iri(dt)}"
-        return (
-            "<<( "
-            + " ".join(self.term(getattr(term, k)) for k in ("subject", "predicate", "object"))
-            + " )>>"
-        )
-
-
-def _term_key(term: AnyTerm) -> tuple[int, str]:
-    order = 0 if isinstance(term, NamedNode) else 1 if isinstance(term, BlankNode) else 2
-    return (order, str(term))
-
-
-def _by_subject(triples: Iterable[Triple]) -> dict[AnyTerm, dict[str, set[AnyTerm]]]:
-    grouped: dict[AnyTerm, dict[str, set[AnyTerm]]] = {}
-    for t in triples:
-        grouped.setdefault(t.subject, {}).setdefault(t.predicate.value, set()).add(t.object)
-    return grouped
-
 
 def to_turtle(triples: Iterable[Triple]) -> str:
-    """Turtle with our prefixes (those used), subjects, predicates and objects in a stable order."""
-    writer = _TurtleWriter()
-    blocks = []
-    grouped = _by_subject(triples)
-    for subject in sorted(grouped, key=_term_key):
-        preds = grouped[subject]
-        names = {p: ("a" if p == RDF_TYPE else writer.iri(p)) for p in preds}
-        lines = []
-        for p in sorted(preds, key=lambda p: (p != RDF_TYPE, names[p])):
-            objects = " , ".join(writer.term(o) for o in sorted(preds[p], key=_term_key))
-            lines.append(f"{names[p]} {objects}")
-        blocks.append(writer.term(subject) + " " + " ;\n\t".join(lines) + " .\n")
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items() if p in writer.used)
-    return header + ("\n" if header and blocks else "") + "".join(blocks)
+    """Turtle with the prefixes of ours it uses, in a stable order (:mod:`kgraph.serialize`)."""
+    return rdf.turtle(triples, all_prefixes=False)
 
 
 def to_ntriples(triples: Iterable[Triple]) -> str:
     """N-Triples, one line per triple, sorted."""
-    return "".join(sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}))
-
-
-def _jsonld_value(term: AnyTerm) -> dict[str, Any]:
-    if isinstance(term, NamedNode):
-        return {"@id": compact_iri(term.value)}
-    if isinstance(term, BlankNode):
-        return {"@id": str(term)}
-    if isinstance(term, Literal):
-        out: dict[str, Any] = {"@value": term.value}
-        if term.language:
-            out["@language"] = term.language
-            if getattr(term, "direction", None) is not None:
-                out["@direction"] = str(term.direction).rsplit(".", 1)[-1].lower()
-        elif term.datatype.value != XSD + "string":
-            # Typed values stay strings: a JSON number would come back as xsd:double.
-            out["@type"] = compact_iri(term.datatype.value)
-        return out
-    raise FormatError("JSON-LD cannot hold RDF 1.2 triple terms; use --format turtle or ntriples")
+    return rdf.ntriples(triples)
 
 
 def to_jsonld(triples: Iterable[Triple]) -> str:
     """JSON-LD: a ``@graph`` of node objects, compacted with a ``@context`` of our prefixes."""
-    grouped = _by_subject(triples)
-    graph = []
-    for subject in sorted(grouped, key=_term_key):
-        node: dict[str, Any] = {"@id": _jsonld_value(subject)["@id"]}
-        preds = grouped[subject]
-        types = sorted(preds.get(RDF_TYPE, set()), key=_term_key)
-        if types and all(isinstance(t, NamedNode) for t in types):
-            node["@type"] = [compact_iri(t.value) for t in types if isinstance(t, NamedNode)]
-        for p in sorted(preds, key=compact_iri):
-            if p == RDF_TYPE and "@type" in node:
-                continue
-            node[compact_iri(p)] = [_jsonld_value(o) for o in sorted(preds[p], key=_term_key)]
-        graph.append(node)
-    return json.dumps({"@context": dict(PREFIXES), "@graph": graph}, ensure_ascii=False, indent=2) + "\n"
+    return rdf.jsonld(triples)
+
+
+def to_rdfxml(triples: Iterable[Triple]) -> str:
+    """RDF/XML with our prefixes as namespaces."""
+    return rdf.rdfxml(triples)
 
 
 def serialize(result: QueryResult, fmt: str) -> str:
     """A result as text in a W3C format: json, csv, tsv (rows, or json for ASK), or
-    turtle, ntriples, jsonld (triples)."""
+    turtle, ntriples, jsonld, rdfxml (triples)."""
     fmt = check_format(result.form, fmt)
     if fmt == "json":
         return to_sparql_json(result)
@@ -868,6 +791,8 @@ def serialize(result: QueryResult, fmt: str) -> str:
         return to_ntriples(result.triples)
     if fmt == "jsonld":
         return to_jsonld(result.triples)
+    if fmt == "rdfxml":
+        return to_rdfxml(result.triples)
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in json_rows(result))
     if result.form == "ASK":
@@ -877,6 +802,8 @@ def serialize(result: QueryResult, fmt: str) -> str:
 
 __all__ = [
     "ALL_FORMATS",
+    "EXTENSION_FORMATS",
+    "CheckedQuery",
     "NamedQuery",
     "Parameter",
     "QueryInfo",
@@ -885,6 +812,7 @@ __all__ = [
     "bind_parameters",
     "check_allowed",
     "check_format",
+    "check_query",
     "default_format",
     "format_for_path",
     "json_rows",
@@ -896,6 +824,7 @@ __all__ = [
     "table_rows",
     "to_jsonld",
     "to_ntriples",
+    "to_rdfxml",
     "to_sparql_csv",
     "to_sparql_json",
     "to_sparql_tsv",

@@ -9,6 +9,7 @@ Terms are pyoxigraph's throughout.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import threading
@@ -76,16 +77,21 @@ def rdf_format_for(path: str | Path) -> RdfFormat:
     return fmt
 
 
-_POSITION = re.compile(r"line (\d+) column (\d+)")
+_PARSER_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
 
 def _syntax_error(path: str, err: SyntaxError) -> RdfSyntaxError:
-    message = str(err).splitlines()[0]
-    m = _POSITION.search(message)
-    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-    message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message)
+    """One line naming the file and, when the parser knows it, the line and column.
+
+    pyoxigraph puts the position in the exception's ``lineno``/``offset`` and repeats it in
+    the message (``Parser error at line 1 between columns 1 and 8: …``), which is dropped.
+    """
+    message = (err.msg or str(err) or type(err).__name__).splitlines()[0]
+    message = _PARSER_PREFIX.sub("", message)
     message = re.sub(r"^error at \d+:\d+: ", "", message)
-    return RdfSyntaxError(path, message, line, col)
+    line = err.lineno if isinstance(err.lineno, int) and err.lineno > 0 else None
+    column = err.offset if line is not None and isinstance(err.offset, int) and err.offset > 0 else None
+    return RdfSyntaxError(path, message, line, column)
 
 
 def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]:
@@ -106,6 +112,24 @@ def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]
         raise RdfSyntaxError(str(path), str(e)) from None
 
 
+def check_timeout(timeout: float | None, option: str = "--timeout") -> float | None:
+    """A query timeout in seconds as every command and backend takes it; None means no limit.
+
+    0 and None mean no limit; anything else must be a finite number of seconds, at most
+    ``threading.TIMEOUT_MAX`` (about 292 years). UsageError (exit 2) for nan, inf, a negative
+    number or one too large to wait for.
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise UsageError(f"{option} must be a number of seconds, not {timeout!r}")
+    if math.isnan(timeout) or timeout < 0:
+        raise UsageError(f"{option} must be 0 (no limit) or a positive number of seconds, not {timeout:g}")
+    if timeout > threading.TIMEOUT_MAX:
+        raise UsageError(f"{option} must be at most {threading.TIMEOUT_MAX:.0f} seconds (0: no limit)")
+    return float(timeout) if timeout > 0 else None
+
+
 def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: threading.Event | None = None) -> T:
     """Run ``fn`` in a worker thread; give up waiting after ``timeout`` seconds.
 
@@ -114,7 +138,8 @@ def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: thread
     that a worker which checks it between results stops instead of filling memory with
     rows nobody will read (a library caller's process lives on).
     """
-    if timeout is None or timeout <= 0:
+    timeout = check_timeout(timeout)
+    if timeout is None:
         return fn()
     box: dict[str, object] = {}
 
@@ -161,7 +186,12 @@ class Backend(Protocol):
     description: str
 
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        *,
+        base_iri: str | None = None,
     ) -> QueryResult: ...
 
     def triples(self) -> Iterable[Triple]: ...
@@ -169,10 +199,44 @@ class Backend(Protocol):
 
 def _check_bindings(bindings: Mapping[str, Term] | None) -> None:
     for name, term in (bindings or {}).items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise UsageError(f"bad variable name {name!r}")
         if not isinstance(term, NamedNode | Literal | BlankNode):
-            raise UsageError(f"binding {name!r} is not an RDF term")
+            raise UsageError(
+                f"binding {name!r} is not an RDF term (bind pyoxigraph terms: NamedNode, Literal, BlankNode)"
+            )
+
+
+def cannot_run(err: RuntimeError) -> UsageError:
+    """Oxigraph parsed a query but refuses to run it (a bound variable it does not project, an
+    unknown function...): one line, exit 2."""
+    message = str(err).splitlines()[0] if str(err).strip() else type(err).__name__
+    if "SELECT projection" in message:
+        message += " (a binding, such as --param, fixes only variables the top-level SELECT returns)"
+    return UsageError(f"the query cannot run: {message}")
+
+
+def check_projected(sparql: str, bindings: Mapping[str, Term] | None) -> None:
+    """UsageError when a bound variable is not one the query's top-level SELECT returns.
+
+    Oxigraph refuses such a binding; a remote endpoint given a trailing VALUES block would
+    silently ignore it. The query is prepared, never run, against an empty local store, so
+    that both backends refuse the same bindings with the same message. A query Oxigraph
+    cannot parse (an endpoint's own extensions) is left for the endpoint to judge. Only SELECT
+    and DESCRIBE project variables: Oxigraph binds any variable of an ASK or a CONSTRUCT, and
+    would run an ASK (its SERVICE calls too) to prepare it, so those are not prepared.
+    """
+    if not bindings or _query_form(sparql) not in ("SELECT", "DESCRIBE"):
+        return
+    substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable(k): v for k, v in bindings.items()
+    }
+    try:
+        Store().query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+    except RuntimeError as e:
+        raise cannot_run(e) from None
+    except (SyntaxError, ValueError, OSError):
+        return
 
 
 class OxigraphBackend:
@@ -212,8 +276,20 @@ class OxigraphBackend:
         return cls(store, f"store {directory}")
 
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        *,
+        base_iri: str | None = None,
     ) -> QueryResult:
+        """Run ``sparql`` with our prefixes pre-bound; ``bindings`` fix variables of the top-level
+        SELECT to RDF terms; relative IRIs resolve against ``base_iri`` (a BASE in the query wins).
+
+        QuerySyntaxError for malformed SPARQL, UsageError when Oxigraph cannot run it (such as a
+        binding of a variable the SELECT does not return), QueryTimeoutError after ``timeout``.
+        """
+        timeout = check_timeout(timeout)
         _check_bindings(bindings)
         substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
             Variable(k): v for k, v in (bindings or {}).items()
@@ -224,6 +300,7 @@ class OxigraphBackend:
         def run() -> QueryResult:
             result = self.store.query(
                 sparql,
+                base_iri=base_iri,
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
                 use_default_graph_as_union=True,
@@ -250,6 +327,10 @@ class OxigraphBackend:
             return _run_with_timeout(run, timeout, cancel)
         except SyntaxError as e:
             raise sparql_syntax_error(e) from None
+        except (RecursionError, NotImplementedError):
+            raise
+        except RuntimeError as e:  # parsed, but Oxigraph cannot evaluate it
+            raise cannot_run(e) from None
 
     def triples(self) -> Iterable[Triple]:
         for q in self.store.quads_for_pattern(None, None, None, None):
@@ -334,9 +415,20 @@ class EndpointBackend:
             raise EndpointError(f"{self.url} could not be reached: {reason}") from None
 
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        *,
+        base_iri: str | None = None,
     ) -> QueryResult:
+        """Send ``sparql`` with our PREFIX lines; ``bindings`` go as a trailing VALUES block.
+
+        ``base_iri`` is not sent: a remote server is not told local paths.
+        """
+        timeout = check_timeout(timeout)
         _check_bindings(bindings)
+        check_projected(sparql, bindings)
         from kgraph.namespaces import sparql_prologue
 
         text = sparql_prologue() + sparql

@@ -8,6 +8,12 @@ A :class:`Selection` says where to look (``focus`` + ``depth``, ``path``, or a u
 :func:`kgraph.store.values_block` (names and values are bound as RDF terms, never pasted into
 SPARQL). Everything downstream (projection, every export format) is a pure function of it.
 
+Option values are read by the same resolvers as the look-ups (:mod:`kgraph.lookup`,
+:func:`kgraph.names.resolve`), so ``kgraph export --predicate X`` and ``kgraph claims
+--predicate X`` accept the same spellings and fail the same way. Queries are bound to the
+IRIs at hand (the frontier of a walk, the names a CONSTRUCT returns); only a selection of the
+whole graph reads every claim.
+
 The rules, in the order they apply:
 
 1. A claim is a *candidate* when it passes every claim filter: its predicate, modality and
@@ -16,9 +22,10 @@ The rules, in the order they apply:
    own dates, else the date it states, else those of the events it is about), and the actors
    it links are of the asked ``types`` (focus and path end points are always allowed).
 2. Nodes: the focus actors and everything within ``depth`` hops over candidate claims, in
-   both directions; or the actors on the shortest paths between the two ``path`` ends; or
-   the entities and claims a ``construct`` query names. With none of these, every entity of
-   the asked types, or, when a claim filter is given, the entities its candidate claims link.
+   both directions; or the actors on the shortest paths (at most ``max_hops`` long) between
+   the two ``path`` ends; or the entities and claims a ``construct`` query names. With none of
+   these, every entity of the asked types, or, when a claim filter is given, the entities its
+   candidate claims link.
 3. Claims: the candidate claims between two nodes, and those about a node whose object is a
    value (an event's date, a Wikidata id). For ``path``, exactly the claims on the hops; for
    ``construct``, exactly the claims it names (also through their direct ``S P O`` triple).
@@ -29,7 +36,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -38,31 +45,27 @@ from typing import Literal as TypingLiteral
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kgraph.dates import DATE_PROPERTIES, Dates, claim_span, date_window
-from kgraph.errors import NotFoundError, UsageError
+from kgraph.errors import AmbiguousNameError, NotFoundError, UsageError
 from kgraph.mapping import Corpus, claims_query, entities_query, from_triples
-from kgraph.models import MODALITIES
-from kgraph.namespaces import KG, KGR, OA, PROV, RDF, compact_iri, expand_curie
-from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, values_block
+from kgraph.models import LiteralValue
+from kgraph.namespaces import KG, KGR, OA, PROV, RDF, compact_iri
+from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, check_timeout, values_block
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from kgraph.api import KGraph
+    from kgraph.names import NameMatch
 
 View = TypingLiteral["actors", "claims"]
 VIEWS: tuple[str, ...] = ("actors", "claims")
 
 _LINKS = (KG + "supports", KG + "contradicts")
-_NOT_ENTITY_TYPES = {"Claim", "SourceDocument", "Modality", "Curator"}
+_ENTITY_CLASSES = frozenset({KG + "Actor", KG + "Event"})
 MAX_PATHS = 50
 """More shortest paths than this between two actors are cut: the picture would be a hairball."""
-
-_MODALITY_ALIASES = {
-    "hedged": "alleged",
-    "curator-inferred": "curatorInferred",
-    "curatorinferred": "curatorInferred",
-    "inferred": "curatorInferred",
-}
+MAX_HOPS = 4
+"""How far ``path`` looks by default: the same as ``kgraph path --max-hops``."""
 
 
 # ---------------------------------------------------------------- the selection
@@ -83,10 +86,13 @@ class Selection:
     until: str | None = None
     construct: str | None = None
     allow_service: bool = False
+    max_hops: int = MAX_HOPS
 
     def __post_init__(self) -> None:
         if self.depth < 0:
             raise UsageError(f"--depth must be 0 or more, not {self.depth}")
+        if self.max_hops < 1:
+            raise UsageError(f"--max-hops must be at least 1, not {self.max_hops}")
         if self.path is not None and len(self.path) != 2:
             raise UsageError("--path takes two names: --path A B")
         if self.construct is not None and (self.focus or self.path):
@@ -128,7 +134,7 @@ class Subgraph:
     claims_view: tuple[Triple, ...]
     actors_view: tuple[Triple, ...]
     focus: tuple[str, ...] = ()
-    description: str = "the whole graph"
+    description: str = "Whole network"
 
     def triples(self, view: View = "claims") -> list[Triple]:
         if view not in VIEWS:
@@ -141,7 +147,11 @@ class Subgraph:
         return from_triples(self.claims_view)
 
     def network(self) -> nx.MultiDiGraph:
-        """The selection as a network: :func:`kgraph.projection.project`, limited to its nodes."""
+        """The selection as a network: :func:`kgraph.projection.project`, limited to its nodes.
+
+        Claims between two nodes are edges; property claims (whose object is a value) become
+        node attributes (see :func:`property_attributes`), so no selected claim is lost.
+        """
         from kgraph.projection import project
 
         graph = project(self.corpus)
@@ -151,7 +161,56 @@ class Subgraph:
         for n in self.focus:
             if n in graph:
                 graph.nodes[n]["focus"] = True
+        property_attributes(graph, self.corpus)
         return graph
+
+    def property_claims(self) -> int:
+        """How many selected claims are not edges of :meth:`network` (their object is a value:
+        a date, a characteristic, a Wikidata id) and so are carried as node attributes."""
+        return len(self.claims) - int(self.network().number_of_edges())
+
+
+# Attributes kgraph.projection gives every node: a property never takes one of these names.
+NODE_ATTRIBUTES = frozenset(
+    {"label", "type", "kind", "curie", "aliases", "description", "wikidata", "date", "focus"}
+)
+DATE_BY_CURATORS = "date_by_curators"
+"""Node attribute: True when a date shown in ``date`` rests only on curator-inferred claims."""
+
+
+def property_attributes(graph: nx.MultiDiGraph, corpus: Corpus) -> None:
+    """Put the corpus's property claims on the nodes of ``graph`` they are about.
+
+    Each predicate becomes an attribute named after it (``characteristic``, ``duration``…;
+    ``property_NAME`` if NAME is taken), its values sorted and joined with ``"; "``. Dates are
+    already the node's ``date`` (from :mod:`kgraph.projection`); ``date_by_curators`` says
+    whether some value shown there is stated only by curator-inferred claims (a year the
+    curators added to the article's "19 September", say). Wikidata links are ``wikidata``.
+    """
+    from kgraph.projection import node_id
+
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    stated: dict[str, set[str]] = defaultdict(set)  # node -> dates a non-curator claim states
+    for c in corpus.claims:
+        if not isinstance(c.object, LiteralValue):
+            continue
+        n = node_id(c.subject)
+        if n not in graph:
+            continue
+        if c.predicate in DATE_PROPERTIES:
+            if c.modality != "curatorInferred":
+                stated[n].add(c.object.value)
+            continue
+        name = re.split(r"[:/#]", c.predicate)[-1]
+        if name in NODE_ATTRIBUTES or name == DATE_BY_CURATORS:
+            name = "property_" + name
+        values[n][name].add(c.object.value)
+    for n, data in graph.nodes(data=True):
+        for name, found in sorted(values.get(n, {}).items()):
+            data[name] = "; ".join(sorted(found))
+        if data.get("date"):
+            shown = [t for t in re.findall(r"[^\s–]+", str(data["date"])) if t not in ("from", "until")]
+            data[DATE_BY_CURATORS] = any(t not in stated[n] for t in shown)
 
 
 # ---------------------------------------------------------------- helpers
@@ -181,49 +240,74 @@ def _nodes(iris: Iterable[str]) -> list[NamedNode]:
     return [NamedNode(i) for i in sorted(iris)]
 
 
-def modality_name(value: str) -> str:
-    """``alleged``, ``hedged``, ``kg:curatorInferred``, ``curator-inferred`` -> the modality's name."""
-    raw = value.strip()
-    raw = raw[3:] if raw.startswith("kg:") else raw
-    raw = raw[len(KG) :] if raw.startswith(KG) else raw
-    name = _MODALITY_ALIASES.get(raw.lower(), raw)
-    for m in MODALITIES:
-        if m.lower() == name.lower():
-            return m
-    raise UsageError(f"unknown modality {value!r}: use one of {', '.join(MODALITIES)}")
+# ---------------------------------------------------------------- option values
+#
+# The look-ups' resolvers (kgraph.lookup, kgraph.names), called, not copied; the wrappers
+# below only adapt them where export asks for a little more.
 
 
-def entity_types() -> list[str]:
-    """The kg: classes an actor or event can have (``State``, ``Company``, ``Event``…)."""
-    from kgraph.vocab import KG as KGNS
+def resolve_name(backend: Backend, name: str) -> NameMatch:
+    """:func:`kgraph.names.resolve`, with a malformed IRI read as a name that matches nothing."""
+    from kgraph.names import resolve
 
-    return sorted(n for n in KGNS.__annotations__ if n[:1].isupper() and n not in _NOT_ENTITY_TYPES)
-
-
-def type_iri(value: str) -> str:
-    """``state``, ``State``, ``kg:State`` -> the class IRI; unknown types are a usage error."""
-    raw = value.strip()
-    raw = raw[3:] if raw.startswith("kg:") else raw
-    raw = raw[len(KG) :] if raw.startswith(KG) else raw
-    folded = re.sub(r"[\s_-]+", "", raw).lower()
-    known = entity_types()
-    for t in known:
-        if t.lower() == folded:
-            return KG + t
-    raise UsageError(f"unknown actor type {value!r}: use one of {', '.join(known)}")
+    try:
+        return resolve(backend, name)
+    except ValueError:  # pyoxigraph refuses to make a NamedNode of 'http://a:b:c'
+        raise NotFoundError(f"no actor or event named {name!r} (not a valid IRI)") from None
 
 
-def predicate_iri(value: str) -> str:
-    """``suppliesArmsTo``, ``kg:suppliesArmsTo``, ``dcterms:date`` or a full IRI -> the IRI."""
-    from kgraph.mapping import resolve_term
+def resolve_type(backend: Backend, text: str) -> str:
+    """``state``, ``kg:State``, "armed group", ``Actor``, ``Event`` -> the class IRI.
 
-    raw = value.strip()
-    if not raw:
-        raise UsageError("--predicate needs a name")
-    return resolve_term(raw.strip("<>"), kind="predicate").value
+    As ``kgraph actors --type`` reads it (:func:`kgraph.lookup.known_actor_types` and the
+    look-ups' matcher), plus ``Event``, which export selects too; an unknown type is a
+    NotFoundError listing the known ones (exit 1). Cleaner: ``kgraph.lookup`` exposing the
+    resolver ``actors()`` builds inline, with the extra classes as a parameter.
+    """
+    from kgraph.lookup import _choose, known_actor_types
+    from kgraph.present import relation_label
+
+    iris = sorted({*known_actor_types(backend), KG + "Event"})
+    candidates = {i: [i[len(KG) :], compact_iri(i), relation_label(i[len(KG) :]), i] for i in iris}
+    return _choose("actor type", text, candidates, [i[len(KG) :] for i in iris])
+
+
+def resolve_sources(backend: Backend, names: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``--source`` values -> (source document IRI -> title, attributed-to actor IRI -> label).
+
+    A value is a source document as ``kgraph claims --source`` reads it
+    (:func:`kgraph.lookup.resolve_source`), else an actor as ``kgraph claims --attributed-to``
+    reads it (:func:`kgraph.names.resolve`); neither is a NotFoundError (exit 1).
+    """
+    from kgraph.lookup import resolve_source, sources
+
+    docs: dict[str, str] = {}
+    actors: dict[str, str] = {}
+    for name in names:
+        try:
+            doc = resolve_source(backend, name)
+            docs[doc.iri] = doc.title
+            continue
+        except AmbiguousNameError:
+            raise
+        except NotFoundError as no_source:
+            suggestions = no_source.suggestions
+        try:
+            match = resolve_name(backend, name)
+        except AmbiguousNameError:
+            raise
+        except NotFoundError:
+            known = ", ".join(s.id for s in sources(backend)) or "none"
+            raise NotFoundError(
+                f"no source document or actor named {name!r} (sources: {known})", suggestions
+            ) from None
+        actors[match.iri] = match.label
+    return docs, actors
 
 
 # ---------------------------------------------------------------- queries
+
+_TYPES = "SELECT ?e ?type WHERE { %s ?e a ?type . }"
 
 _ENTITIES = """
 SELECT ?e ?type WHERE {
@@ -232,7 +316,7 @@ SELECT ?e ?type WHERE {
 }"""
 
 _CLAIMS = """
-SELECT ?claim ?s ?p ?o ?modality ?source ?attr ?date ?start ?end WHERE {
+SELECT DISTINCT ?claim ?s ?p ?o ?modality ?source ?attr ?date ?start ?end WHERE {
   %s
   ?claim a kg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?claim kg:modality ?modality }
@@ -245,56 +329,120 @@ SELECT ?claim ?s ?p ?o ?modality ?source ?attr ?date ?start ?end WHERE {
 
 _EVENT_DATES = f"""
 SELECT ?e ?p ?date WHERE {{
+  %s
   ?e a kg:Event .
   ?claim a kg:Claim ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?date .
   VALUES ?p {{ {" ".join(DATE_PROPERTIES)} }}
 }}"""
 
-_SOURCES = """
-SELECT ?src ?notation ?title WHERE {
-  ?src a kg:SourceDocument .
-  OPTIONAL { ?src skos:notation ?notation }
-  OPTIONAL { ?src dcterms:title ?title }
-}"""
-
 
 class _Index:
-    """What :func:`select` needs to know about a backend, fetched lazily and only once."""
+    """What :func:`select` needs to know about a backend: the filters, resolved, and the types
+    (and, with ``since``/``until``, event dates) of the IRIs met so far, fetched once each."""
 
     def __init__(self, backend: Backend, selection: Selection, timeout: float | None):
+        from kgraph.lookup import parse_modality, resolve_predicate
+        from kgraph.present import MODALITY_LABELS
+
         self.backend = backend
         self.selection = selection
         self.timeout = timeout
-        self.predicates = sorted({predicate_iri(p) for p in selection.predicates})
-        self.modalities = sorted({KG + modality_name(m) for m in selection.modalities})
-        self.allowed_types = {type_iri(t) for t in selection.types}
+        predicates = [resolve_predicate(backend, p) for p in selection.predicates]
+        modalities = [parse_modality(m) for m in selection.modalities]
+        self.predicates = sorted({p.iri for p in predicates})
+        self.modalities = sorted({KG + m for m in modalities})
+        self.allowed_types = {resolve_type(backend, t) for t in selection.types}
+        self.docs, self.attributed = resolve_sources(backend, selection.sources)
         self.window = date_window(selection.since, selection.until)
+        # For a title: what the filters mean, in words.
+        self.filter_words: list[str] = []
+        if self.allowed_types and self.allowed_types != {KG + "Actor"}:
+            self.filter_words.append("only " + ", ".join(sorted(t[len(KG) :] for t in self.allowed_types)))
+        self.filter_words += sorted({p.label for p in predicates})
+        self.filter_words += [f"{MODALITY_LABELS[m]} claims" for m in sorted(set(modalities))]
+        self.filter_words += [f"source: {t}" for t in sorted(self.docs.values())]
+        self.filter_words += [f"per {a}" for a in sorted(self.attributed.values())]
+        if selection.since or selection.until:
+            self.filter_words.append(_period(selection.since, selection.until))
+        self.types: dict[str, set[str]] = {}
+        self.dates: dict[str, Dates] = {}
+        self._all_known = False
 
-    @cached_property
-    def entity_types(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
+    # -- types and dates, bound to the IRIs at hand
+
+    def know(self, iris: Iterable[str]) -> None:
+        """Fetch the types (and event dates, for a time filter) of those not fetched yet."""
+        if self._all_known:
+            return
+        wanted = sorted({i for i in iris if i not in self.types})
+        if not wanted:
+            return
+        for i in wanted:
+            self.types[i] = set()
+        block = values_block("e", _nodes(wanted))
+        for row in _rows(self.backend, _TYPES % block, self.timeout):
+            e, t = _iri(row["e"]), _iri(row["type"])
+            if e and t:
+                self.types[e].add(t)
+        events = [i for i in wanted if KG + "Event" in self.types[i]]
+        if self.window and events:
+            self._read_dates(_EVENT_DATES % values_block("e", _nodes(events)))
+
+    def know_all(self) -> None:
+        """Fetch every entity's types (and event dates): for a selection of the whole graph."""
+        if self._all_known:
+            return
         for row in _rows(self.backend, _ENTITIES, self.timeout):
             e, t = _iri(row["e"]), _iri(row["type"])
             if e and t:
-                out[e].add(t)
-        return dict(out)
+                self.types.setdefault(e, set()).add(t)
+        if self.window:
+            self.dates.clear()
+            self._read_dates(_EVENT_DATES % "")
+        self._all_known = True
 
-    @cached_property
-    def event_dates(self) -> dict[str, Dates]:
-        """Event IRI -> its dates, from the claims that date it (as the look-ups read them)."""
-        out: dict[str, Dates] = defaultdict(Dates)
-        for row in _rows(self.backend, _EVENT_DATES, self.timeout):
+    def _read_dates(self, sparql: str) -> None:
+        for row in _rows(self.backend, sparql, self.timeout):
             e, p, v = _iri(row["e"]), _iri(row["p"]), row["date"]
             if e and p and isinstance(v, Literal):
-                out[e].add(DATE_PROPERTIES[compact_iri(p)], v.value)
-        return dict(out)
+                self.dates.setdefault(e, Dates()).add(DATE_PROPERTIES[compact_iri(p)], v.value)
+
+    def entities(self) -> list[str]:
+        self.know_all()
+        return sorted(e for e, types in self.types.items() if types & _ENTITY_CLASSES)
+
+    def is_entity(self, iri: str | None) -> bool:
+        return iri is not None and bool(self.types.get(iri, set()) & _ENTITY_CLASSES)
+
+    def type_ok(self, iri: str, always: set[str]) -> bool:
+        if not self.allowed_types or iri in always:
+            return True
+        return bool(self.types.get(iri, set()) & self.allowed_types)
+
+    # -- claims
 
     def claims(
-        self, *, about: Iterable[str] | None = None, subjects: Iterable[str] | None = None
+        self,
+        *,
+        about: Iterable[str] | None = None,
+        subjects: Iterable[str] | None = None,
+        iris: Iterable[str] | None = None,
     ) -> list[_ClaimInfo]:
-        """Claims passing the filters that SPARQL can apply (predicate, modality), optionally
-        only those touching ``about`` (as subject or object) or having a subject in ``subjects``."""
+        """Claims passing the filters that SPARQL can apply (predicate, modality), bound to
+        those touching ``about`` (as subject or object), having a subject in ``subjects``, or
+        named in ``iris``; every claim of the graph when none of these is given."""
         parts = []
+        for var, given in (("n", about), ("s", subjects), ("claim", iris)):
+            if given is None:
+                continue
+            nodes = _nodes(set(given))
+            if not nodes:
+                return []
+            block = values_block(var, nodes)
+            if var == "n":
+                block += " { ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }"
+            parts.append(block)
+        bounded = bool(parts)
         if self.predicates:
             parts.append(values_block("p", _nodes(self.predicates)))
         if self.modalities:
@@ -302,16 +450,6 @@ class _Index:
             parts.append(
                 values_block("modality", _nodes(self.modalities)) + " ?claim kg:modality ?modality ."
             )
-        if about is not None:
-            nodes = _nodes(set(about))
-            if not nodes:
-                return []
-            parts.append(f"{{ {values_block('s', nodes)} }} UNION {{ {values_block('o', nodes)} }}")
-        if subjects is not None:
-            nodes = _nodes(set(subjects))
-            if not nodes:
-                return []
-            parts.append(values_block("s", nodes))
         found: dict[str, _ClaimInfo] = {}
         for row in _rows(self.backend, _CLAIMS % "\n  ".join(parts), self.timeout):
             c, s, p = _iri(row["claim"]), _iri(row["s"]), _iri(row["p"])
@@ -333,60 +471,21 @@ class _Index:
                 v = row[kind]
                 if isinstance(v, Literal):
                     info.own_dates.add(kind, v.value)
-        return [found[k] for k in sorted(found)]
-
-    @cached_property
-    def source_filter(self) -> tuple[set[str], set[str]]:
-        """``--source`` values -> (source document IRIs, IRIs of actors claims are attributed to)."""
-        docs: set[str] = set()
-        actors: set[str] = set()
-        if not self.selection.sources:
-            return docs, actors
-        from kgraph.names import normalize, resolve
-
-        known: dict[str, str] = {}
-        for row in _rows(self.backend, _SOURCES, self.timeout):
-            src = _iri(row["src"])
-            if not src:
-                continue
-            known[normalize(src)] = src
-            if src.startswith(KGR + "source-"):
-                known[normalize(src[len(KGR + "source-") :])] = src
-            for key in ("notation", "title"):
-                v = row[key]
-                if isinstance(v, Literal):
-                    known[normalize(v.value)] = src
-        for name in self.selection.sources:
-            iri = expand_curie(name) if re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]+", name.strip()) else None
-            hit = known.get(normalize(iri or name.strip().strip("<>")))
-            if hit:
-                docs.add(hit)
-                continue
-            try:
-                actors.add(resolve(self.backend, name).iri)
-            except NotFoundError:
-                raise NotFoundError(
-                    f"no source document or actor named {name!r}",
-                    sorted({v.rsplit("source-", 1)[-1] for v in known.values()})[:3],
-                ) from None
-        return docs, actors
-
-    def is_entity(self, iri: str | None) -> bool:
-        return iri is not None and iri in self.entity_types
-
-    def type_ok(self, iri: str, always: set[str]) -> bool:
-        if not self.allowed_types or iri in always:
-            return True
-        return bool(self.entity_types.get(iri, set()) & self.allowed_types)
+        out = [found[k] for k in sorted(found)]
+        if bounded:
+            self.know(itertools.chain.from_iterable((c.subject, c.object or c.subject) for c in out))
+        else:
+            self.know_all()
+        return out
 
     def candidate(self, claim: _ClaimInfo, always: set[str]) -> bool:
         """Does the claim pass every claim filter (step 1 of the module docstring)?"""
-        sel = self.selection
-        docs, actors = self.source_filter
-        if sel.sources and not (claim.sources & docs or claim.attributed & actors):
+        if self.selection.sources and not (
+            claim.sources & self.docs.keys() or claim.attributed & self.attributed.keys()
+        ):
             return False
         if self.window:
-            events = (self.event_dates.get(e) for e in (claim.subject, claim.object) if e)
+            events = (self.dates.get(e) for e in (claim.subject, claim.object) if e)
             when = claim_span(claim.own_dates.span, claim.stated_date, (d.span for d in events if d))
             if when is None or not when.overlaps(self.window):
                 return False
@@ -397,6 +496,16 @@ class _Index:
             and claim.object is not None
             and not self.type_ok(claim.object, always)
         )
+
+    def links(self, claims: Iterable[_ClaimInfo], always: set[str]) -> list[_ClaimInfo]:
+        """The candidate claims among ``claims`` that join two entities (a network's edges)."""
+        return [c for c in claims if self.candidate(c, always) and self.is_entity(c.object)]
+
+
+def _period(since: str | None, until: str | None) -> str:
+    if since and until:
+        return since if since == until else f"{since}–{until}"
+    return f"from {since}" if since else f"until {until}"
 
 
 # ---------------------------------------------------------------- construct guard
@@ -421,21 +530,22 @@ def select(
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Subgraph:
-    """The part of the graph ``selection`` describes (everything when it is empty or None)."""
-    from kgraph.names import resolve
+    """The part of the graph ``selection`` describes (everything when it is empty or None).
 
+    ``timeout`` limits each query (seconds; None or 0: no limit; see :func:`kgraph.store.check_timeout`).
+    """
+    timeout = check_timeout(timeout)
     backend = _backend(kg)
     sel = selection or Selection()
     index = _Index(backend, sel, timeout)
-    focus = [resolve(backend, name).iri for name in sel.focus]
-    ends = [resolve(backend, name).iri for name in sel.path] if sel.path else []
+    focus_matches = [resolve_name(backend, name) for name in sel.focus]
+    end_matches = [resolve_name(backend, name) for name in sel.path] if sel.path else []
+    focus = [m.iri for m in focus_matches]
+    ends = [m.iri for m in end_matches]
     always = set(focus) | set(ends)
 
     nodes: set[str] = set()
     chosen: set[str] = set()
-
-    def candidates(infos: Iterable[_ClaimInfo]) -> list[_ClaimInfo]:
-        return [c for c in infos if index.candidate(c, always)]
 
     if sel.construct is not None:
         nodes, chosen = _from_construct(backend, index, sel, timeout)
@@ -445,61 +555,95 @@ def select(
             frontier = set(focus)
             for _ in range(sel.depth):
                 reached: set[str] = set()
-                for c in candidates(index.claims(about=frontier)):
-                    if index.is_entity(c.object) and c.object is not None:
-                        reached |= {c.subject, c.object}
+                for c in index.links(index.claims(about=frontier), always):
+                    reached |= {c.subject, str(c.object)}
                 frontier = reached - nodes
                 nodes |= reached
                 if not frontier:
                     break
         if ends:
-            path_nodes, path_claims = _paths(index, candidates(index.claims()), ends[0], ends[1], sel.path)
+            names = (end_matches[0].label, end_matches[1].label)
+            path_nodes, path_claims = _paths(index, ends[0], ends[1], always, names, sel.max_hops)
             nodes |= path_nodes
             chosen |= path_claims
         if focus:
-            for c in candidates(index.claims(subjects=nodes)):
-                if c.object in nodes or not index.is_entity(c.object):
+            for c in index.claims(subjects=nodes):
+                if index.candidate(c, always) and (c.object in nodes or not index.is_entity(c.object)):
                     chosen.add(c.iri)
         elif not ends:
-            everything = candidates(index.claims())
+            everything = [c for c in index.claims() if index.candidate(c, always)]
             if sel.claim_filters:
                 for c in everything:
                     nodes.add(c.subject)
                     if index.is_entity(c.object) and c.object is not None:
                         nodes.add(c.object)
             else:
-                nodes = {e for e in index.entity_types if index.type_ok(e, always)}
+                nodes = {e for e in index.entities() if index.type_ok(e, always)}
             chosen = {
                 c.iri
                 for c in everything
                 if c.subject in nodes and (c.object in nodes or not index.is_entity(c.object))
             }
-    return _assemble(backend, nodes, chosen, tuple(focus), describe(sel), timeout)
+    labels = {
+        m_name: m.label
+        for m_name, m in zip((*sel.focus, *(sel.path or ())), focus_matches + end_matches, strict=True)
+    }
+    description = describe(sel, labels, index.filter_words)
+    return _assemble(backend, nodes, chosen, tuple(focus), description, timeout)
 
 
 def _paths(
-    index: _Index, claims: Sequence[_ClaimInfo], a: str, b: str, names: tuple[str, str] | None
+    index: _Index, a: str, b: str, always: set[str], names: tuple[str, str], max_hops: int
 ) -> tuple[set[str], set[str]]:
-    """Nodes and claims on every shortest path between ``a`` and ``b``, through the projection."""
+    """Nodes and claims on every shortest path between ``a`` and ``b`` (edge direction ignored).
+
+    Frontiers grow from both ends, the smaller one first, each step one query bound to it,
+    until they meet or ``max_hops`` is spent; every shortest path then lies in the claims
+    fetched (each of its hops leaves a node nearer one end than that end's reach), and
+    :func:`kgraph.projection.shortest_paths` finds them there.
+    """
     from kgraph.models import Claim, Entity
     from kgraph.projection import node_id, project, shortest_paths
 
-    # A skeleton corpus: just enough of each claim and entity for the network's shape.
-    entities = [Entity(id=_short(e), type="Actor", label=_short(e)) for e in sorted(index.entity_types)]
-    skeleton = [
-        Claim(
-            id=c.iri, subject=c.subject, predicate=c.predicate, object=c.object, text="", modality="asserted"
-        )
-        for c in claims
-        if index.is_entity(c.object) and c.object is not None
-    ]
-    graph = project(Corpus([], entities, [], skeleton))
     if a == b:
         return {a}, set()
+    seen = {a: {a}, b: {b}}
+    frontier = {a: {a}, b: {b}}
+    reach = {a: 0, b: 0}
+    fetched: dict[str, _ClaimInfo] = {}
+    while not seen[a] & seen[b]:
+        side = a if len(frontier[a]) <= len(frontier[b]) else b
+        if not frontier[side]:
+            raise NotFoundError(f"no connection between {names[0]!r} and {names[1]!r} in the selected claims")
+        if reach[a] + reach[b] >= max_hops:
+            raise NotFoundError(
+                f"no connection between {names[0]!r} and {names[1]!r} within {max_hops} hops "
+                "in the selected claims (--max-hops looks further)"
+            )
+        reached: set[str] = set()
+        for c in index.links(index.claims(about=frontier[side]), always):
+            fetched[c.iri] = c
+            reached |= {c.subject, str(c.object)}
+        frontier[side] = reached - seen[side]
+        seen[side] |= reached
+        reach[side] += 1
+
+    # A skeleton corpus: just enough of each claim and entity for the network's shape.
+    ends = {a, b} | {e for c in fetched.values() for e in (c.subject, str(c.object))}
+    entities = [Entity(id=_short(e), type="Actor", label=_short(e)) for e in sorted(ends)]
+    skeleton = [
+        Claim(
+            id=c.iri,
+            subject=c.subject,
+            predicate=c.predicate,
+            object=str(c.object),
+            text="",
+            modality="asserted",
+        )
+        for c in fetched.values()
+    ]
+    graph = project(Corpus([], entities, [], skeleton))
     paths = shortest_paths(graph, node_id(a), node_id(b), limit=MAX_PATHS)
-    if not paths:
-        shown = names or (compact_iri(a), compact_iri(b))
-        raise NotFoundError(f"no connection between {shown[0]!r} and {shown[1]!r} in the selected claims")
     nodes: set[str] = set()
     chosen: set[str] = set()
     for path in paths:
@@ -534,16 +678,22 @@ def _from_construct(
         s, p, o = _iri(t.subject), t.predicate.value, _iri(t.object)
         if s and o:
             spo.add((s, p, o))
-    nodes = {iri for iri in named if iri in index.entity_types}
+    index.know(named)
+    nodes = {iri for iri in named if index.is_entity(iri)}
+    # Only the claims the result can name: by their IRI, or by a direct triple's subject.
+    found = {c.iri: c for c in index.claims(iris=named)} if named else {}
+    if spo:
+        for c in index.claims(subjects={s for s, _, _ in spo}):
+            if c.object is not None and (c.subject, c.predicate, c.object) in spo:
+                found[c.iri] = c
     chosen: set[str] = set()
-    for c in index.claims():
+    for c in found.values():
         if not index.candidate(c, set()):
             continue
-        if c.iri in named or (c.object is not None and (c.subject, c.predicate, c.object) in spo):
-            chosen.add(c.iri)
-            nodes.add(c.subject)
-            if index.is_entity(c.object) and c.object is not None:
-                nodes.add(c.object)
+        chosen.add(c.iri)
+        nodes.add(c.subject)
+        if index.is_entity(c.object) and c.object is not None:
+            nodes.add(c.object)
     return nodes, chosen
 
 
@@ -639,25 +789,45 @@ def triple_key(t: Triple) -> tuple[str, int, str, str]:
     return (str(t.subject), 0 if t.predicate.value == RDF + "type" else 1, t.predicate.value, str(t.object))
 
 
-def describe(sel: Selection) -> str:
-    """A few words for a picture's title: ``Israel, 1 hop; suppliesArmsTo; 2015–2019``."""
-    parts: list[str] = []
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe(sel: Selection, labels: Mapping[str, str] | None = None, filters: Sequence[str] = ()) -> str:
+    """A picture's title in plain words: "Israel and its direct connections", "Connections
+    between Israel and Iran", "Whole network — supplies arms to; 2015–2019".
+
+    ``labels`` maps the names as typed to the labels they resolve to; ``filters`` says what
+    the claim filters keep (:func:`select` passes both; without them the typed text is used).
+    """
+    known = labels or {}
+
+    def name(typed: str) -> str:
+        return known.get(typed, typed)
+
+    heads: list[str] = []
     if sel.focus:
-        hops = f"{sel.depth} hop" + ("s" if sel.depth != 1 else "")
-        parts.append(f"{' + '.join(sel.focus)} ({hops})")
+        names = [name(f) for f in sel.focus]
+        who, their = (names[0], "its") if len(names) == 1 else (", ".join(names), "their")
+        if sel.depth == 0:
+            heads.append(_and(names))
+        elif sel.depth == 1:
+            heads.append(f"{who} and {their} direct connections")
+        else:
+            heads.append(f"{who} and {their} connections up to {sel.depth} steps away")
     if sel.path:
-        parts.append(f"paths {sel.path[0]} – {sel.path[1]}")
+        heads.append(f"Connections between {name(sel.path[0])} and {name(sel.path[1])}")
     if sel.construct is not None:
-        parts.append("CONSTRUCT query")
-    if sel.types:
-        names = [t[3:] if t.startswith("kg:") else t for t in sel.types]
-        parts.append("all actors" if [n.lower() for n in names] == ["actor"] else "types " + ", ".join(names))
-    if sel.predicates:
-        parts.append(", ".join(sel.predicates))
-    if sel.modalities:
-        parts.append(", ".join(sel.modalities))
-    if sel.sources:
-        parts.append("source " + ", ".join(sel.sources))
-    if sel.since or sel.until:
-        parts.append(f"{sel.since or '…'}–{sel.until or '…'}")
-    return "; ".join(parts) or "the whole graph"
+        heads.append("The result of a CONSTRUCT query")
+    if not heads:
+        actors_only = [t.strip().removeprefix("kg:").lower() for t in sel.types] == ["actor"]
+        heads.append("All actors" if actors_only else "Whole network")
+    if not filters and not labels:  # no resolved words: say what was typed
+        filters = [
+            *(["only " + ", ".join(sel.types)] if sel.types and heads != ["All actors"] else []),
+            *sel.predicates,
+            *(f"{m} claims" for m in sel.modalities),
+            *(f"source: {s}" for s in sel.sources),
+            *([_period(sel.since, sel.until)] if sel.since or sel.until else []),
+        ]
+    return "; ".join(heads) + (" — " + "; ".join(filters) if filters else "")

@@ -4,6 +4,8 @@ errors become exit codes and one-line messages (docs/cli.md#exit-codes)."""
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import sys
 
@@ -17,21 +19,60 @@ from kgraph.errors import EXIT_USAGE, KGraphError
 
 EXIT_INTERNAL = 3
 
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE", "EBADF")
+    if hasattr(errno, name)
+)
+"""An OSError with one of these, escaping a command, is output that could not be written
+(``> /dev/full``, a full disk, a closed stdout): the user's problem, not a bug."""
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _silence_stdout() -> None:
+    """Send what is left in stdout's buffer nowhere, so the interpreter's last flush is quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter shutdown quiet
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a standard output the shell closed (``kgraph show X >&-``): Python makes it
+    None, and click would drop what a command prints without a word."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run kgraph with ``argv`` (default: the process's arguments); returns the exit code.
 
     0 success, 1 not found / not conforming, 2 bad input, 3 internal error (a bug).
-    ``KGRAPH_DEBUG=1`` lets tracebacks through.
+    ``kgraph`` alone prints the help, like ``kgraph --help``. ``KGRAPH_DEBUG=1`` lets
+    tracebacks through.
     """
     import typer
 
     debug = bool(os.environ.get("KGRAPH_DEBUG"))
     command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
     try:
-        result = command.main(
-            args=list(sys.argv[1:] if argv is None else argv), prog_name="kgraph", standalone_mode=False
-        )
+        result = command.main(args=args, prog_name="kgraph", standalone_mode=False)
+        # A full disk or a closed pipe shows when buffered output is flushed: here, not at exit.
+        sys.stdout.flush()
         return result if isinstance(result, int) else 0
     except typer.Exit as e:
         return int(e.exit_code)
@@ -48,9 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `kgraph claims | head` closed the pipe: not an error worth a message.
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter shutdown quiet
+        _silence_stdout()
         return 0
+    except OSError as e:
+        if debug or e.errno not in _OUTPUT_ERRNOS:
+            return _internal_error(e, debug)
+        _silence_stdout()
+        fail(f"cannot write output: {e.strerror or _first_line(str(e)) or type(e).__name__}")
+        return EXIT_USAGE
     except Exception as e:
         if debug:
             raise
@@ -62,8 +108,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             fail(str(e.format_message()).replace("\n", " ") + hint)
             return EXIT_USAGE
-        fail(f"internal error: {type(e).__name__}: {e} (a bug: rerun with KGRAPH_DEBUG=1 and report it)")
-        return EXIT_INTERNAL
+        return _internal_error(e, debug)
+
+
+def _internal_error(e: BaseException, debug: bool) -> int:
+    if debug:
+        raise e
+    detail = _first_line(str(e))
+    fail(
+        f"internal error: {type(e).__name__}{': ' + detail if detail else ''} "
+        "(a bug: rerun with KGRAPH_DEBUG=1 and report it)"
+    )
+    return EXIT_INTERNAL
 
 
 def console_main() -> None:

@@ -6,11 +6,13 @@ imports them all. Nothing heavy is imported at module level: a look-up must star
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
+from typer.models import CommandFunctionType
 
 if TYPE_CHECKING:
     from kgraph.api import KGraph
@@ -21,15 +23,68 @@ def fail(message: str) -> None:
     typer.echo(f"kgraph: {message}", err=True)
 
 
-app = typer.Typer(
+class _Argument(TyperArgument):
+    """A positional argument in help as ``NAME``, ``[NAME]`` or ``NAME...``, as click writes them
+    (typer 0.29 writes ``{name}`` and adds the Python type: ``<list[Path]>``)."""
+
+    def _shown(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        return name + ("..." if self.nargs != 1 else "")
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        return [self._shown() if self.required else f"[{self._shown()}]"]
+
+    def get_help_record(self, ctx: Any) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        return None if record is None else (self._shown(), record[1])
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument
+
+
+class _Typer(typer.Typer):
+    """Every verb's help in the same style: see :class:`_Argument`."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        if kwargs.get("cls") is None:
+            kwargs["cls"] = _Command
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     name="kgraph",
     help="Structured-claims knowledge graphs: look up who did what to whom, who says so, and where.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from kgraph import __version__
+
+        typer.echo(f"kgraph {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print kgraph's version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """kgraph's own options (``--version``); the work is done by its commands."""
+
 
 # ---------------------------------------------------------------- shared options
 
@@ -46,17 +101,33 @@ GraphOption = Annotated[
 ]
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help="An on-disk Oxigraph store (made by `kgraph load`) instead of files."),
+    typer.Option(
+        "--store",
+        metavar="DIR",
+        help="An on-disk Oxigraph store (made by `kgraph load`) instead of files.",
+        show_default=False,
+    ),
 ]
 EndpointOption = Annotated[
     str | None,
-    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL instead of local files."),
+    typer.Option(
+        "--endpoint",
+        metavar="URL",
+        help="A remote SPARQL 1.1 endpoint URL instead of local files.",
+        show_default=False,
+    ),
 ]
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", help="Output: table, json, jsonl, csv or tsv.", case_sensitive=False),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output: table, json, jsonl, csv or tsv.",
+        case_sensitive=False,
+    ),
 ]
 
 

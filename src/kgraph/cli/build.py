@@ -12,12 +12,12 @@ from kgraph.cli.base import app, fail
 
 @app.command("build")
 def build_command(
-    source_dir: Annotated[Path, typer.Option("--from", help="Folder of curated YAML datasets.")] = Path(
-        "data/source"
-    ),
-    output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path(
-        "data/claims.ttl"
-    ),
+    source_dir: Annotated[
+        Path, typer.Option("--from", metavar="DIR", help="Folder of curated YAML datasets.")
+    ] = Path("data/source"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Turtle file to write.")
+    ] = Path("data/claims.ttl"),
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when the output is not current.")
     ] = False,
@@ -34,8 +34,10 @@ def build_command(
 
 @app.command("load")
 def load_command(
-    store: Annotated[Path, typer.Argument(help="Store directory (created when missing).")],
-    files: Annotated[list[Path], typer.Argument(help="RDF files to load.")],
+    store: Annotated[
+        Path, typer.Argument(metavar="STORE_DIR", help="Store directory (created when missing).")
+    ],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="RDF files to load.")],
 ) -> None:
     """Bulk-load RDF files into an on-disk Oxigraph store, for graphs too big to parse per command."""
     from kgraph.store import load_into_store

@@ -29,25 +29,34 @@ def export_command(
     focus: Annotated[
         list[str] | None,
         typer.Option(
-            "--focus", help="An actor or event to centre on (repeatable); see --depth.", show_default=False
+            "--focus",
+            metavar="NAME",
+            help="An actor or event to centre on (repeatable); see --depth.",
+            show_default=False,
         ),
     ] = None,
     depth: Annotated[
-        int, typer.Option("--depth", help="Hops around --focus, in both directions.", min=0)
+        int, typer.Option("--depth", metavar="N", help="Hops around --focus, in both directions.", min=0)
     ] = 1,
     path: Annotated[
         tuple[str, str] | None,
         typer.Option(
             "--path",
+            metavar="A B",
             help="The claims along the shortest paths between two actors: --path A B.",
             show_default=False,
         ),
     ] = None,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", metavar="N", help="Longest path --path looks for.")
+    ] = 4,
     predicate: Annotated[
         list[str] | None,
         typer.Option(
             "--predicate",
-            help="Only claims with this predicate (repeatable): suppliesArmsTo, kg:allyOf, dcterms:date…",
+            metavar="PREDICATE",
+            help="Only claims with this predicate (repeatable): 'supplies arms to', suppliesArmsTo, "
+            "kg:allyOf, dcterms:date…",
             show_default=False,
         ),
     ] = None,
@@ -55,6 +64,7 @@ def export_command(
         list[str] | None,
         typer.Option(
             "--type",
+            metavar="TYPE",
             help="Only actors of this type (repeatable): State, Company, Actor (all actors, no events)…",
             show_default=False,
         ),
@@ -63,6 +73,7 @@ def export_command(
         list[str] | None,
         typer.Option(
             "--source",
+            metavar="SOURCE",
             help="Only claims from this source document, or attributed to this actor (repeatable).",
             show_default=False,
         ),
@@ -71,23 +82,29 @@ def export_command(
         list[str] | None,
         typer.Option(
             "--modality",
-            help="Only claims of this modality (repeatable): asserted, reported, alleged, "
-            "analysis, curatorInferred.",
+            metavar="MODALITY",
+            help="Only claims of this modality (repeatable): asserted, reported, alleged (hedged), "
+            "analysis or curatorInferred.",
             show_default=False,
         ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only claims whose period reaches this date (YYYY[-MM[-DD]])."),
+        typer.Option(
+            "--since", metavar="DATE", help="Only claims whose period reaches this date (YYYY[-MM[-DD]])."
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Only claims whose period starts by this date (YYYY[-MM[-DD]])."),
+        typer.Option(
+            "--until", metavar="DATE", help="Only claims whose period starts by this date (YYYY[-MM[-DD]])."
+        ),
     ] = None,
     construct: Annotated[
         str | None,
         typer.Option(
             "--construct",
+            metavar="QUERY",
             help="Select with a SPARQL CONSTRUCT: the query, @file.rq, or - for stdin.",
             show_default=False,
         ),
@@ -99,6 +116,7 @@ def export_command(
         str | None,
         typer.Option(
             "--view",
+            metavar="VIEW",
             help="actors (the network) or claims (claim nodes, evidence, sources). "
             "Default: claims for RDF formats, actors for networks and pictures.",
             show_default=False,
@@ -109,6 +127,7 @@ def export_command(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="Output format (see --list-formats). Default: from the -o extension, else turtle.",
             show_default=False,
         ),
@@ -116,24 +135,34 @@ def export_command(
     output: Annotated[
         str | None,
         typer.Option(
-            "--output", "-o", help="File to write (atomically); - for standard output.", show_default=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (atomically); - for standard output.",
+            show_default=False,
         ),
     ] = None,
-    rankdir: Annotated[str, typer.Option("--rankdir", help="Picture direction: LR, TB, RL or BT.")] = "LR",
+    rankdir: Annotated[
+        str, typer.Option("--rankdir", metavar="DIR", help="Picture direction: LR, TB, RL or BT.")
+    ] = "LR",
     layout: Annotated[
-        str, typer.Option("--layout", help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi.")
+        str,
+        typer.Option(
+            "--layout", metavar="ENGINE", help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi."
+        ),
     ] = "dot",
     merge: Annotated[
         str,
         typer.Option(
             "--merge",
+            metavar="MODE",
             help="Pictures: one edge per pair and modality (pair), per relation (relation), "
             "or per claim (none).",
         ),
     ] = "pair",
     legend: Annotated[bool, typer.Option("--legend/--no-legend", help="Draw a legend in pictures.")] = True,
     title: Annotated[
-        str | None, typer.Option("--title", help="Picture title (default: the selection).")
+        str | None, typer.Option("--title", metavar="TEXT", help="Picture title (default: the selection).")
     ] = None,
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the export formats (as --format table, json, csv…).")
@@ -141,7 +170,9 @@ def export_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds each query may run.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds each query may run (0: no limit).")
+    ] = 30.0,
 ) -> None:
     """Export a selection of the graph: RDF, Graphviz pictures, GraphML/GEXF, CSV, Mermaid, Cypher."""
     from kgraph.errors import UsageError
@@ -187,7 +218,10 @@ def export_command(
     require(exporter)  # before any query: a missing `dot` should not cost a graph load
 
     from kgraph.query import read_query_argument
+    from kgraph.store import check_timeout
     from kgraph.subgraph import Selection, select
+
+    seconds = check_timeout(timeout)
 
     selection = Selection(
         focus=tuple(focus or ()),
@@ -201,8 +235,9 @@ def export_command(
         until=until,
         construct=read_query_argument(construct) if construct is not None else None,
         allow_service=allow_service,
+        max_hops=max_hops,
     )
-    sub = select(open_graph(graph, store, endpoint), selection, timeout=timeout)
+    sub = select(open_graph(graph, store, endpoint), selection, timeout=seconds)
     data = export_subgraph(sub, exporter, options)
 
     if to_stdout:
@@ -214,15 +249,9 @@ def export_command(
             sys.stdout.write(data)
             sys.stdout.flush()
         return
-    from kgraph.errors import InputFileError
+    from kgraph.export import summary
     from kgraph.fileio import atomic_write
 
     assert output is not None
-    try:
-        atomic_write(Path(output), data)
-    except OSError as e:  # disk full, read-only folder…: the user's problem, not a bug
-        raise InputFileError(f"{output}: cannot write: {e.strerror or e}") from None
-    typer.echo(
-        f"{output}: {exporter.name}, {len(sub.entities)} actors and events, {len(sub.claims)} claims",
-        err=True,
-    )
+    atomic_write(Path(output), data)  # an OutputFileError (exit 2) when it cannot
+    typer.echo(f"{output}: {summary(sub, exporter, options)}", err=True)

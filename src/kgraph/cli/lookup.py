@@ -1,8 +1,9 @@
 """Look-up verbs: show, claims, actors, sources, events, stats, path, neighbors.
 
 Each verb parses its options, makes one call on :class:`kgraph.api.KGraph`, and prints the
-result through :func:`kgraph.cli.render.render_rows` (the card of ``show`` is laid out here,
-being text rather than rows). Library modules are imported inside the verbs so that
+result through
+:func:`kgraph.cli.render.render_rows` (the card of ``show`` is laid out here, being text
+rather than rows). Library modules are imported inside the verbs so that
 ``kgraph --help`` stays fast.
 """
 
@@ -209,6 +210,15 @@ def _many(flag: str, short: str, metavar: str, text: str) -> Any:
 
 @app.command("claims")
 def claims_command(
+    id_: Annotated[
+        list[str] | None,
+        _many(
+            "--id",
+            "",
+            "ID",
+            "The claim itself: its key, its CURIE (kgr:claim-…, as path and neighbors print it) or its IRI.",
+        ),
+    ] = None,
     about: Annotated[
         list[str] | None,
         _many("--about", "-a", "NAME", "Actor or event as subject or object."),
@@ -243,6 +253,7 @@ def claims_command(
     """Claims, filtered: different options must all hold; a repeated option accepts any of its values."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
     found = open_graph(graph, store, endpoint).claims(
+        id=id_ or None,
         about=about or None,
         predicate=predicate or None,
         source=source or None,

@@ -75,6 +75,7 @@ def query_command(
     query: Annotated[
         str | None,
         typer.Argument(
+            metavar="QUERY",
             help="SPARQL text, @FILE (a .rq file), - (read stdin), or the name of a shipped query "
             "(see --list).",
             show_default=False,
@@ -88,8 +89,9 @@ def query_command(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="SELECT: table (default), json, jsonl, csv, tsv. ASK: table, json. "
-            "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld.",
+            "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld, rdfxml.",
             show_default=False,
         ),
     ] = None,
@@ -98,8 +100,10 @@ def query_command(
         typer.Option(
             "--output",
             "-o",
-            help="Write the result to this file (atomically) instead of stdout; "
-            "its extension sets the format when --format is not given.",
+            metavar="FILE",
+            help="Write the result to this file (atomically) instead of stdout; without --format, "
+            "its extension sets the format (.txt .json .srj .jsonl .csv .tsv .ttl .nt .jsonld .rdf).",
+            show_default=False,
         ),
     ] = None,
     param: Annotated[
@@ -107,13 +111,17 @@ def query_command(
         typer.Option(
             "--param",
             "-p",
-            help="NAME=VALUE: fix a variable of the query to a value (repeatable). "
+            metavar="NAME=VALUE",
+            help="Fix a variable of the query to a value (repeatable). "
             "Named queries list their parameters in --list.",
             show_default=False,
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Stop the query after this many seconds (0: no limit)."
+        ),
     ] = 30.0,
     allow_service: Annotated[
         bool,
@@ -134,14 +142,15 @@ def query_command(
     from kgraph.fileio import atomic_write
     from kgraph.query import (
         bind_parameters,
-        check_allowed,
         check_format,
+        check_query,
         default_format,
         format_for_path,
         run_query,
         serialize,
         table_rows,
     )
+    from kgraph.store import check_timeout
 
     if list_:
         if query is not None or param:
@@ -156,18 +165,18 @@ def query_command(
         raise UsageError(
             "give a query: SPARQL text, @FILE, - for stdin, or a name from `kgraph query --list`"
         )
-    if timeout < 0:
-        raise UsageError("--timeout must be 0 (no limit) or more seconds")
+    limit = check_timeout(timeout)
 
     text, base_iri, named = _read_query(query)
-    info = check_allowed(text, allow_service=allow_service)
-    chosen = fmt or (format_for_path(output) if output is not None else None)
-    if info.form is not None:
-        chosen = check_format(info.form, chosen or default_format(info.form))
+    checked = check_query(text, allow_service=allow_service)
+    form = checked.info.form
+    chosen = fmt or (format_for_path(output, form) if output is not None else None)
+    if form is not None:
+        chosen = check_format(form, chosen or default_format(form))
     kg = open_graph(graph, store, endpoint)
     bindings = bind_parameters(kg, param or [], named)
     result = run_query(
-        kg, text, timeout=timeout or None, allow_service=allow_service, bindings=bindings, base_iri=base_iri
+        kg, checked, timeout=limit, allow_service=allow_service, bindings=bindings, base_iri=base_iri
     )
     chosen = check_format(result.form, chosen or default_format(result.form))
     if chosen == "table" and result.form == "SELECT" and not result.variables:

@@ -1,7 +1,8 @@
 """One renderer for every command that prints rows: table, json, jsonl, csv, tsv.
 
 Rows are mappings of column -> plain value (str, int, float, bool, None, or lists/dicts of
-those for JSON). Data goes to stdout; messages go to stderr elsewhere.
+those for JSON). Data goes to stdout; messages go to stderr elsewhere. CSV and TSV cells that a
+spreadsheet would run as a formula are neutralized (:mod:`kgraph.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from kgraph.spreadsheet import neutralize
 
 Row = Mapping[str, Any]
 
@@ -40,13 +43,14 @@ def _table(rows: Sequence[Row], columns: Sequence[str]) -> str:
 
 
 def _delimited(rows: Sequence[Row], columns: Sequence[str], delimiter: str) -> str:
+    """CSV or TSV for spreadsheets: a cell that would run as a formula gets a leading ``'``."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        values = [_cell(row.get(c)) for c in columns]
+        values = [neutralize(_cell(row.get(c))) for c in columns]
         if delimiter == "\t":
-            values = [v.replace("\t", " ").replace("\n", " ") for v in values]
+            values = [v.replace("\t", " ").replace("\r", " ").replace("\n", " ") for v in values]
         writer.writerow(values)
     return out.getvalue()
 

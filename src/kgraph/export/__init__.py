@@ -106,6 +106,30 @@ def export_subgraph(sub: Subgraph, fmt: str | Exporter, options: ExportOptions |
     return exporter.function(sub, options or ExportOptions())
 
 
+def summary(sub: Subgraph, exporter: Exporter, options: ExportOptions | None = None) -> str:
+    """What an export holds, in one line (the CLI prints it after writing a file).
+
+    Network formats and pictures draw claims between two nodes; a property claim (an event's
+    date, a characteristic, a Wikidata id) is a node attribute in GraphML, GEXF, Cytoscape.js
+    and Cypher, and is not drawn in a picture: the line says so, so that "61 claims" never
+    silently becomes 45 edges.
+    """
+    head = f"{exporter.name}, {len(sub.entities)} actors and events, {len(sub.claims)} claims"
+    if exporter.family in ("rdf", "table"):
+        return head
+    properties = sub.property_claims()
+    if not properties:
+        return head
+    links = len(sub.claims) - properties
+    nodes = exporter.view(options or ExportOptions()) == "claims"
+    them = f"{properties} property claim" + ("s" if properties != 1 else "")
+    if exporter.family in ("network", "database"):
+        shape = "claim nodes" if nodes else "edges"
+        return f"{head} ({links} {shape}; {them} as node attributes)"
+    shape = "as claim nodes" if nodes else "as edges"
+    return f"{head} ({links} drawn {shape}; {them} not drawn, except event dates)"
+
+
 def export(
     kg: KGraph | Backend,
     selection: Selection | None = None,
@@ -132,4 +156,5 @@ __all__ = [
     "format_rows",
     "get_exporter",
     "require",
+    "summary",
 ]

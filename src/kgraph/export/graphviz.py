@@ -7,6 +7,8 @@ newlines or any script come out as written. Nodes are styled by actor type, edge
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kgraph.errors import FormatError
 from kgraph.export.base import Exporter, ExportOptions
 from kgraph.export.style import (
+    CURATORS_NOTE,
     EDGE_STYLES,
     LEGEND_ORDER,
     MODALITY_ORDER,
@@ -25,6 +28,7 @@ from kgraph.export.style import (
     wrap,
 )
 from kgraph.projection import claim_network
+from kgraph.subgraph import DATE_BY_CURATORS, NODE_ATTRIBUTES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -65,6 +69,8 @@ def _attrs(attrs: dict[str, Any]) -> str:
             continue
         if k in _TOOLTIPS:
             value = quote(str(v), tooltip=True)
+        elif isinstance(v, Html):
+            value = f"<{v}>"
         elif isinstance(v, Left):
             value = quote(str(v), left=True)
         elif isinstance(v, int | float) and not isinstance(v, bool):
@@ -85,6 +91,14 @@ def _node_attrs(nid: str, data: dict[str, Any], focus: bool) -> dict[str, Any]:
         tip.append(str(data["description"]))
     if data.get("wikidata"):
         tip.append(f"Wikidata: {data['wikidata']}")
+    if data.get(DATE_BY_CURATORS):
+        tip.append(CURATORS_NOTE)
+    if not claim:  # the entity's property claims: characteristic, duration…
+        tip += [
+            f"{k}: {data[k]}"
+            for k in sorted(data)
+            if k not in NODE_ATTRIBUTES and k != DATE_BY_CURATORS and data[k] != ""
+        ]
     attrs: dict[str, Any] = {
         "label": wrap(str(data.get("label") or ""), 24) if claim else node_label(data),
         "shape": st.shape,
@@ -98,16 +112,37 @@ def _node_attrs(nid: str, data: dict[str, Any], focus: bool) -> dict[str, Any]:
             fontsize=9, color=es.color, style="filled," + ("dashed" if es.style == "dashed" else es.style)
         )
     if focus:
-        attrs.update(penwidth=2.5, color="#000000")
+        # A double, thick black border: no node type uses one, so the focus stands out.
+        attrs.update(peripheries=2, penwidth=2, color="#000000")
     return attrs
 
 
-def _title(sub: Subgraph, options: ExportOptions) -> str:
-    title = options.title if options.title is not None else f"kgraph: {sub.description}"
+class Html(str):
+    """An HTML-like Graphviz label (``<…>``), written as it is: every user text in it has been
+    through :func:`html_text`."""
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def html_text(text: str) -> str:
+    """User text for an HTML-like label: escaped, XML-safe, line breaks as left-aligned <BR/>."""
+    lines = _XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=True) for line in lines)
+
+
+def _title(sub: Subgraph, options: ExportOptions) -> str | Html:
+    """The picture's title: the selection in words, the sources it comes from below it in
+    smaller type; ``--title`` replaces both."""
+    if options.title is not None:
+        return options.title
+    title = f'<FONT POINT-SIZE="20"><B>{html_text(sub.description)}</B></FONT><BR ALIGN="LEFT"/>'
     sources = sorted({s.title for s in sub.corpus.sources if s.title})
-    if sources and options.title is None:
-        title += "\n" + wrap("Source: " + "; ".join(sources), 100)
-    return title
+    if sources:
+        words = ("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources)
+        title += f'<FONT POINT-SIZE="12" COLOR="#525252">{html_text(wrap(words, 110))}</FONT>'
+        title += '<BR ALIGN="LEFT"/>'
+    return Html(title)
 
 
 def dot_source(sub: Subgraph, options: ExportOptions) -> str:
@@ -165,8 +200,9 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
             es = edge_style(group.modality)
             modalities_used.add(group.modality)
             label = group.label_lines()
+            listed = len(label) > 3 or any(line.startswith("•") for line in label)
             attrs = {
-                "label": Left("\n".join(label)) if len(label) > 3 else "\n".join(label),
+                "label": Left("\n".join(label)) if listed else "\n".join(label),
                 "tooltip": group.tooltip(),
                 "labeltooltip": group.tooltip(),
                 "style": es.style,
@@ -176,16 +212,26 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
             }
             lines.append(f"  {ids[group.source]} -> {ids[group.target]} {_attrs(attrs)};")
     if options.legend and graph.number_of_nodes():
-        lines += _legend(types_used, modalities_used)
+        marks = {
+            "focus": any(n in focus for n in graph.nodes),
+            "curators": any(d.get("date") and d.get(DATE_BY_CURATORS) for _, d in graph.nodes(data=True)),
+        }
+        lines += _legend(types_used, modalities_used, **marks)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _legend(types_used: set[str], modalities: set[str]) -> list[str]:
-    """A cluster holding one compact table: fill colours of the types drawn, line styles of
-    the modalities drawn. Every word in it is ours (no user text), so the HTML label is safe."""
+def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators: bool) -> list[str]:
+    """A cluster holding one compact table: the focus mark, fill colours of the types drawn,
+    line styles of the modalities drawn, the curators' date mark. Every word in it is ours (no
+    user text), so the HTML label is safe."""
     families = {node_style(t).family for t in types_used}
     rows = []
+    if focus:
+        rows.append(
+            '<TR><TD><TABLE BORDER="2" CELLBORDER="2" CELLSPACING="1" CELLPADDING="0" COLOR="#000000">'
+            '<TR><TD WIDTH="20" HEIGHT="8"> </TD></TR></TABLE></TD><TD ALIGN="LEFT">focus</TD></TR>'
+        )
     for st in LEGEND_ORDER:
         if st.family in families:
             rows.append(
@@ -195,12 +241,13 @@ def _legend(types_used: set[str], modalities: set[str]) -> list[str]:
     for m in MODALITY_ORDER:
         if m in modalities:
             es = EDGE_STYLES[m]
-            sample = {"solid": "━━━━", "dashed": "╺━╸╺━╸", "dotted": "┅┅┅┅"}.get(es.style, "━━━━")
             sample = {"dashed": "- - - -", "dotted": "· · · · ·"}.get(es.style, "——")
             rows.append(
                 f'<TR><TD><FONT COLOR="{es.color}"><B>{sample}</B></FONT></TD>'
                 f'<TD ALIGN="LEFT"><FONT COLOR="{es.color}">{es.legend}</FONT></TD></TR>'
             )
+    if curators:
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html.escape(CURATORS_NOTE)}</TD></TR>')
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
     return [
         "  subgraph cluster_legend {",
@@ -241,17 +288,14 @@ def dot(sub: Subgraph, options: ExportOptions) -> str:
 
 
 def svg(sub: Subgraph, options: ExportOptions) -> str:
-    dot_program()
     return render(dot_source(sub, options), "svg", options.timeout).decode("utf-8")
 
 
 def png(sub: Subgraph, options: ExportOptions) -> bytes:
-    dot_program()
     return render(dot_source(sub, options), "png", options.timeout)
 
 
 def pdf(sub: Subgraph, options: ExportOptions) -> bytes:
-    dot_program()
     return render(dot_source(sub, options), "pdf", options.timeout)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kgraph.export.base import MERGES
+from kgraph.subgraph import DATE_BY_CURATORS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,7 +32,8 @@ _CORRIDOR = NodeStyle("corridor", "cds", "#fdd49e")
 _FACILITY = NodeStyle("facility", "box3d", "#d9d9d9")
 _COMPANY = NodeStyle("company", "component", "#fdae6b")
 _GOVERNMENT = NodeStyle("government body", "box", "#dadaeb", "filled,rounded")
-_INTELLIGENCE = NodeStyle("intelligence agency", "box", "#bcbddc", "filled,rounded,bold")
+# A folder, not a bold border: a thick double border marks the focus of a picture.
+_INTELLIGENCE = NodeStyle("intelligence agency", "folder", "#bcbddc")
 _ARMED = NodeStyle("armed forces / group", "box", "#fc9272", "filled,rounded")
 _RESEARCH = NodeStyle("research / data source", "note", "#ffffcc")
 _PERSON = NodeStyle("person", "ellipse", "#fde0ef")
@@ -127,10 +129,18 @@ def date_words(value: str) -> str:
     return re.sub(r"(?:(?<![\d-])(\d{4})-|--)(0[1-9]|1[0-2])(?:-(\d{2}))?(?!\d)", one, value)
 
 
+CURATORS_MARK = "*"
+"""After a date that only the curators state (a year they added, say): ``19 Sep 2023*``."""
+CURATORS_NOTE = "* date added by the curators"
+
+
 def node_label(data: dict[str, Any], width: int = 22) -> str:
+    """The label, wrapped, then an event's date in words, marked when only curators give it."""
     label = wrap(str(data.get("label") or data.get("curie") or ""), width)
     if data.get("date"):
         label += "\n" + date_words(str(data["date"]))
+        if data.get(DATE_BY_CURATORS):
+            label += CURATORS_MARK
     return label
 
 
@@ -145,7 +155,12 @@ class EdgeGroup:
     claims: list[dict[str, Any]]
 
     def label_lines(self, width: int = 32, max_lines: int = 16) -> list[str]:
-        """Each relation, then its figures, then who reports it; long labels are cut."""
+        """Each relation, then its figures, then who reports it; long labels are cut.
+
+        Figures of different claims never run together: with one relation and several
+        figures each is a "• " item; with several relations each relation is a "• " item and
+        its figures, when it has more than one, "– " items under it.
+        """
         by_relation: dict[str, list[dict[str, Any]]] = {}
         for c in self.claims:
             by_relation.setdefault(str(c.get("relation") or ""), []).append(c)
@@ -156,18 +171,27 @@ class EdgeGroup:
             reporters = sorted(
                 {str(c.get("attributed_to_label") or c.get("attributed_to") or "") for c in claims} - {""}
             )
-            if several:
-                head = ["• " + relation + (": " + figures[0] if figures else ""), *figures[1:]]
+            # (text, first-line prefix, continuation indent)
+            items: list[tuple[str, str, str]] = []
+            if not several:
+                items.append((relation, "", ""))
+                if len(figures) == 1:
+                    items.append((figures[0], "", ""))
+                else:
+                    items += [(f, "• ", "   ") for f in figures]
+                if reporters:
+                    items.append(("per " + ", ".join(reporters), "", ""))
             else:
-                head = [relation, *figures]
-            if reporters:
-                head.append("per " + ", ".join(reporters))
-            for i, item in enumerate(head):
-                wrapped = wrap(item, width).split("\n")
-                if several:
-                    # Continuation lines are indented under the bullet of their relation.
-                    wrapped = [w if i == 0 and j == 0 else "   " + w for j, w in enumerate(wrapped)]
-                lines += wrapped
+                if len(figures) == 1:
+                    items.append((relation + ": " + figures[0], "• ", "   "))
+                else:
+                    items.append((relation, "• ", "   "))
+                    items += [(f, "   – ", "      ") for f in figures]
+                if reporters:
+                    items.append(("per " + ", ".join(reporters), "   ", "   "))
+            for text, prefix, indent in items:
+                wrapped = wrap(text, width).split("\n")
+                lines += [(prefix if j == 0 else indent) + w for j, w in enumerate(wrapped)]
         if len(lines) > max_lines:
             hidden = len(lines) - (max_lines - 1)
             lines = [*lines[: max_lines - 1], f"(+{hidden} more lines: see tooltip)"]

@@ -16,6 +16,7 @@ from kgraph.models import Claim, LiteralValue
 from kgraph.namespaces import compact_iri
 from kgraph.present import qualifier_summary, relation_label
 from kgraph.projection import node_id
+from kgraph.spreadsheet import neutralize
 
 if TYPE_CHECKING:
     from kgraph.subgraph import Subgraph
@@ -53,12 +54,6 @@ COLUMNS = [
     "evidence_end",
     "text",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would read as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def _text(value: Any) -> str:
