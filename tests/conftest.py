@@ -50,3 +50,81 @@ def article_text() -> str:
             pytest.fail(f"{ARTICLE_TEXT} is missing: CI must have ../shared beside the clone")
         pytest.skip(f"{ARTICLE_TEXT} is not here")
     return ARTICLE_TEXT.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- a SPARQL endpoint on loopback
+
+
+@dataclass
+class LoopbackEndpoint:
+    """A SPARQL 1.1 protocol endpoint over the tiny graph, on 127.0.0.1, counting what it hears."""
+
+    url: str
+    requests: list[str]
+
+
+def _endpoint_handler(store: object, requests: list[str]) -> type:
+    import json
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler
+
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+
+    from kgraph.namespaces import PREFIXES
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _send(self, status: int, body: bytes, ctype: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _answer(self, query: str) -> None:
+            requests.append(query)
+            try:
+                result = store.query(query, prefixes=PREFIXES)  # type: ignore[attr-defined]
+            except SyntaxError as e:
+                self._send(400, str(e).encode(), "text/plain")
+                return
+            if isinstance(result, QueryBoolean):
+                body = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+                self._send(200, body, "application/sparql-results+json")
+            elif isinstance(result, QuerySolutions):
+                body = result.serialize(format=QueryResultsFormat.JSON) or b""
+                self._send(200, body, "application/sparql-results+json")
+            else:
+                body = serialize(list(result), format=RdfFormat.N_TRIPLES) or b""
+                self._send(200, body, "application/n-triples")
+
+        def do_GET(self) -> None:
+            self._answer(urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)["query"][0])
+
+        def do_POST(self) -> None:
+            data = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+                data = urllib.parse.parse_qs(data)["query"][0]
+            self._answer(data)
+
+    return Handler
+
+
+@pytest.fixture
+def loopback_endpoint():  # type: ignore[no-untyped-def]
+    """Serve the tiny graph over the SPARQL protocol for the duration of one test."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from pyoxigraph import RdfFormat, Store
+
+    store = Store()
+    store.load(path=str(TINY_TTL), format=RdfFormat.TURTLE)
+    requests: list[str] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _endpoint_handler(store, requests))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield LoopbackEndpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", requests)
+    server.shutdown()
+    server.server_close()

@@ -9,15 +9,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import rdflib
 import rdflib.compare
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, parse, serialize
+from pyoxigraph import RdfFormat, parse
 
 from kgraph.namespaces import KGR, PREFIXES
 
@@ -406,57 +403,9 @@ def test_cli_start_does_not_import_rdflib() -> None:
 # ---------------------------------------------------------------- safety: SERVICE and updates
 
 
-class _Endpoint(BaseHTTPRequestHandler):
-    """A SPARQL endpoint on loopback over the tiny graph that counts the requests it gets."""
-
-    store: Store
-    requests: list[str]
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _answer(self, query: str) -> None:
-        self.requests.append(query)
-        result = self.store.query(query, prefixes=PREFIXES)
-        if isinstance(result, QueryBoolean):
-            body, ctype = (
-                json.dumps({"head": {}, "boolean": bool(result)}).encode(),
-                "application/sparql-results+json",
-            )
-        elif isinstance(result, QuerySolutions):
-            body = result.serialize(format=QueryResultsFormat.JSON) or b""
-            ctype = "application/sparql-results+json"
-        else:
-            body, ctype = serialize(list(result), format=RdfFormat.N_TRIPLES) or b"", "application/n-triples"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        self._answer(urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)["query"][0])
-
-    def do_POST(self) -> None:
-        data = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
-            data = urllib.parse.parse_qs(data)["query"][0]
-        self._answer(data)
-
-
 @pytest.fixture
-def endpoint() -> Iterator[tuple[str, list[str]]]:
-    store = Store()
-    store.load(path=str(TINY_TTL), format=RdfFormat.TURTLE)
-    requests: list[str] = []
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), type("Handler", (_Endpoint,), {"store": store, "requests": requests})
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", requests
-    server.shutdown()
-    server.server_close()
+def endpoint(loopback_endpoint) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    return loopback_endpoint.url, loopback_endpoint.requests
 
 
 def test_service_is_refused_before_any_request(run_cli, endpoint: tuple[str, list[str]]) -> None:  # type: ignore[no-untyped-def]

@@ -6,16 +6,11 @@ and a SPARQL endpoint to show every look-up is SPARQL through the backend.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-import urllib.parse
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 import kgraph
 from kgraph import lookup
@@ -862,50 +857,9 @@ def test_an_on_disk_store_answers_the_same(kg: KGraph, tmp_path: Path) -> None:
     assert _summary(kgraph.open(store=tmp_path / "store")) == _summary(kg)
 
 
-class _Endpoint(http.server.BaseHTTPRequestHandler):
-    """A minimal SPARQL 1.1 protocol endpoint over an Oxigraph store (POST, form-encoded)."""
-
-    store: Store
-
-    def do_POST(self) -> None:
-        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        result = self.store.query(form["query"][0])
-        if isinstance(result, QuerySolutions):
-            body, kind = result.serialize(format=QueryResultsFormat.JSON), "application/sparql-results+json"
-        elif isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
-            body, kind = (
-                json.dumps({"head": {}, "boolean": bool(result)}).encode(),
-                "application/sparql-results+json",
-            )
-        else:
-            body, kind = serialize(list(result), format=RdfFormat.N_TRIPLES) or b"", "application/n-triples"
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def endpoint() -> Iterator[str]:
-    store = Store()
-    store.extend(q for q in _quads(TINY_TTL))
-    handler = type("Handler", (_Endpoint,), {"store": store})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
-
-
-def _quads(path: Path):  # type: ignore[no-untyped-def]
-    from pyoxigraph import DefaultGraph, Quad
-
-    return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in parse_file(path)]
+def endpoint(loopback_endpoint) -> str:  # type: ignore[no-untyped-def]
+    return str(loopback_endpoint.url)
 
 
 def test_a_sparql_endpoint_answers_the_same(kg: KGraph, endpoint: str) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.parse
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store, serialize
+from pyoxigraph import Literal, NamedNode, Store
 
 from kgraph.errors import (
     EndpointError,
@@ -221,64 +217,9 @@ def test_failed_load_leaves_store_untouched(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- a SPARQL endpoint on loopback
 
 
-class _Endpoint(BaseHTTPRequestHandler):
-    store: Store
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        length = int(self.headers["Content-Length"])
-        query = urllib.parse.parse_qs(self.rfile.read(length).decode())["query"][0]
-        try:
-            result = self.store.query(query)
-        except SyntaxError as e:
-            self.send_response(400)
-            self.end_headers()
-            self.wfile.write(str(e).encode())
-            return
-        if isinstance(result, QueryBoolean):
-            body, ctype = (
-                json.dumps({"head": {}, "boolean": bool(result)}).encode(),
-                "application/sparql-results+json",
-            )
-        elif isinstance(result, QuerySolutions):
-            variables = [v.value for v in result.variables]
-            bindings = []
-            for sol in result:
-                row = {}
-                for v in variables:
-                    term = sol[v]
-                    if isinstance(term, NamedNode):
-                        row[v] = {"type": "uri", "value": term.value}
-                    elif isinstance(term, Literal):
-                        row[v] = {"type": "literal", "value": term.value}
-                        if term.language:
-                            row[v]["xml:lang"] = term.language
-                        else:
-                            row[v]["datatype"] = term.datatype.value
-                bindings.append(row)
-            body = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
-            ctype = "application/sparql-results+json"
-        else:
-            body, ctype = serialize(list(result), format=RdfFormat.N_TRIPLES) or b"", "application/n-triples"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture
-def endpoint() -> Iterator[str]:
-    store = Store()
-    store.load(path=str(TINY_TTL), format=RdfFormat.TURTLE)
-    handler = type("Handler", (_Endpoint,), {"store": store})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+def endpoint(loopback_endpoint) -> str:  # type: ignore[no-untyped-def]
+    return str(loopback_endpoint.url)
 
 
 def test_endpoint_answers_like_local_files(endpoint: str) -> None:

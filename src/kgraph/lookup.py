@@ -37,7 +37,7 @@ from kgraph.models import (
     Qualifiers,
 )
 from kgraph.names import NameMatch, NameResolver, normalize
-from kgraph.namespaces import DCT, KG, KGR, RDF, SCHEMA, SKOS, WD, compact_iri, expand_curie
+from kgraph.namespaces import DCT, KG, KGR, SCHEMA, WD, compact_iri, expand_curie
 from kgraph.present import MODALITY_LABELS, qualifier_summary, relation_label
 from kgraph.sources import SourceDocument, match_source_text
 from kgraph.store import Backend, SelectResult, Term, values_block
@@ -506,34 +506,6 @@ class _Labels:
 _DCT_IDENTIFIER = NamedNode(DCT + "identifier")
 
 
-def _claims_in(triples: Sequence[Triple]) -> list[Claim]:
-    """Every claim of ``triples``, the curators' Wikidata links included.
-
-    :func:`kgraph.mapping.from_triples` reads a Wikidata link (a claim keyed ``…-wikidata``)
-    back as its subject's ``wikidata`` id; a claim list shows it as the claim it is, so its key
-    is held back from from_triples and put back on the claim it returns.
-    """
-    exact_match = {
-        t.subject
-        for t in triples
-        if t.predicate.value == RDF + "predicate" and t.object == NamedNode(SKOS + "exactMatch")
-    }
-    keys: dict[str, str] = {}
-    kept: list[Triple] = []
-    for t in triples:
-        if (
-            t.subject in exact_match
-            and t.predicate == _DCT_IDENTIFIER
-            and isinstance(t.subject, NamedNode)
-            and isinstance(t.object, RdfLiteral)
-        ):
-            keys[t.subject.value] = t.object.value
-        else:
-            kept.append(t)
-    found = from_triples(kept).claims
-    return [c.model_copy(update={"key": keys[c.id]}) if c.id in keys else c for c in found]
-
-
 _LINKS = (NamedNode(KG + "supports"), NamedNode(KG + "contradicts"))
 
 
@@ -544,7 +516,8 @@ def _fetch_claims(backend: Backend, pattern: str) -> list[Claim]:
     whether or not the linked claims are among those fetched (their keys are looked up).
     """
     triples = _construct(backend, claims_query(pattern))
-    found = _claims_in(triples)
+    # A claim list shows the curators' Wikidata links as the claims they are.
+    found = from_triples(triples, fold_external_ids=False).claims
     fetched = {c.id for c in found}
     linked = sorted(
         {t.object.value for t in triples if t.predicate in _LINKS and isinstance(t.object, NamedNode)}

@@ -607,8 +607,11 @@ def _one(props: dict[str, list[Term]], iri: str) -> Term | None:
     return values[0] if values else None
 
 
-def from_triples(triples: Iterable[Triple]) -> Corpus:
+def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -> Corpus:
     """Read sources, actors, events and claims back from triples in the shape above.
+
+    With ``fold_external_ids`` (the default, the inverse of :func:`dataset_triples`) a curator's
+    Wikidata link comes back as its entity's ``wikidata`` id; without it, as the claim it is.
 
     Resources of ours come back as slugs, any other by its full IRI. Data that breaks the
     data model (an unknown modality, a figure that is not a number, an offset that is not an
@@ -658,7 +661,8 @@ def from_triples(triples: Iterable[Triple]) -> Corpus:
             )
         key = text(props, DCT + "identifier")
         if (
-            key is not None
+            fold_external_ids
+            and key is not None
             and key.endswith("-wikidata")
             and isinstance(p, NamedNode)
             and p.value == SKOS + "exactMatch"

@@ -48,6 +48,7 @@ from kgraph.dates import DATE_PROPERTIES, Dates, claim_span, date_window
 from kgraph.errors import AmbiguousNameError, NotFoundError, UsageError
 from kgraph.mapping import Corpus, claims_query, entities_query, from_triples
 from kgraph.models import LiteralValue
+from kgraph.names import resolve
 from kgraph.namespaces import KG, KGR, OA, PROV, RDF, compact_iri
 from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, check_timeout, values_block
 
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kgraph.api import KGraph
-    from kgraph.names import NameMatch
 
 View = TypingLiteral["actors", "claims"]
 VIEWS: tuple[str, ...] = ("actors", "claims")
@@ -246,16 +246,6 @@ def _nodes(iris: Iterable[str]) -> list[NamedNode]:
 # below only adapt them where export asks for a little more.
 
 
-def resolve_name(backend: Backend, name: str) -> NameMatch:
-    """:func:`kgraph.names.resolve`, with a malformed IRI read as a name that matches nothing."""
-    from kgraph.names import resolve
-
-    try:
-        return resolve(backend, name)
-    except ValueError:  # pyoxigraph refuses to make a NamedNode of 'http://a:b:c'
-        raise NotFoundError(f"no actor or event named {name!r} (not a valid IRI)") from None
-
-
 def resolve_type(backend: Backend, text: str) -> str:
     """``state``, ``kg:State``, "armed group", ``Actor``, ``Event`` -> the class IRI.
 
@@ -293,7 +283,7 @@ def resolve_sources(backend: Backend, names: Iterable[str]) -> tuple[dict[str, s
         except NotFoundError as no_source:
             suggestions = no_source.suggestions
         try:
-            match = resolve_name(backend, name)
+            match = resolve(backend, name)
         except AmbiguousNameError:
             raise
         except NotFoundError:
@@ -538,8 +528,8 @@ def select(
     backend = _backend(kg)
     sel = selection or Selection()
     index = _Index(backend, sel, timeout)
-    focus_matches = [resolve_name(backend, name) for name in sel.focus]
-    end_matches = [resolve_name(backend, name) for name in sel.path] if sel.path else []
+    focus_matches = [resolve(backend, name) for name in sel.focus]
+    end_matches = [resolve(backend, name) for name in sel.path] if sel.path else []
     focus = [m.iri for m in focus_matches]
     ends = [m.iri for m in end_matches]
     always = set(focus) | set(ends)
