@@ -46,6 +46,14 @@ Relations: … → Betastan
 
 Events
   2021-03  Attack on the Delta Valley · asserted · tiny@154-211
+
+Through its parts, members and events (--exact leaves them out)
+  Attack on the Delta Valley date 2021-03 · asserted · tiny@154-211
+    via Attack on the Delta Valley (participant)
+  Attack on the Delta Valley location Délta Valley · curator-inferred* · tiny@154-211
+    via Attack on the Delta Valley (participant)
+
+* added by the curators: not stated in the source
 """
 
 
@@ -68,12 +76,14 @@ Attack on the Delta Valley
 
 Relations: Attack on the Delta Valley → …
   location →
-    Délta Valley · curator-inferred · tiny@154-211
+    Délta Valley · curator-inferred* · tiny@154-211
   participant →
     Betastan · asserted · tiny@154-211
 
 Properties
   date: 2021-03 · asserted · tiny@154-211
+
+* added by the curators: not stated in the source
 """
     )
 
@@ -155,7 +165,10 @@ def test_show_csv_and_jsonl_list_the_card_claims(run_cli) -> None:  # type: igno
         ("incoming", "mapping"),
         ("incoming", "arms-share"),
         ("event", "attack-participant"),
+        ("through", "attack-date"),
+        ("through", "attack-location"),
     ]
+    assert [r["via"] for r in rows[-2:]] == ["via Attack on the Delta Valley (participant)"] * 2
     lines = run_cli("show", "Betastan", *G, "-f", "jsonl").out.splitlines()
     assert [json.loads(x)["section"] for x in lines] == [r["section"] for r in rows]
     tsv = csv_rows(run_cli("show", "Betastan", *G, "-f", "tsv").out, "\t")
@@ -166,16 +179,17 @@ def test_show_csv_and_jsonl_list_the_card_claims(run_cli) -> None:  # type: igno
 
 
 ALL_CLAIMS = """\
-subject                     relation             object                          figure                                             modality         attributed_to    evidence
---------------------------  -------------------  ------------------------------  -------------------------------------------------  ---------------  ---------------  ------------
-Alphaland                   ally of              Betastan                                                                           analysis                          tiny@284-345
-Alphaland                   supplies arms to     Betastan                        60% of Betastan's arms imports, drones, 2015–2019  reported         Gamma Institute  tiny@0-153
-Attack on the Delta Valley  date                 2021-03                                                                            asserted                          tiny@154-211
-Attack on the Delta Valley  location             Délta Valley                                                                       curatorInferred                   tiny@154-211
-Attack on the Delta Valley  participant          Betastan                                                                           asserted                          tiny@154-211
-Betastan                    attacked             Délta Valley                    2021-03                                            asserted                          tiny@154-211
-Betastan                    grants base to       Alphaland Intelligence Service                                                     alleged                           tiny@212-283
-Omega Corp & "Sons" <Ltd>   provided mapping to  Betastan                        maps of the Delta Valley                           asserted                          tiny@346-403
+subject                     relation             object                          figure                                             modality          attributed_to    evidence
+--------------------------  -------------------  ------------------------------  -------------------------------------------------  ----------------  ---------------  ------------
+Alphaland                   ally of              Betastan                                                                           analysis                           tiny@284-345
+Alphaland                   supplies arms to     Betastan                        60% of Betastan's arms imports, drones, 2015–2019  reported          Gamma Institute  tiny@0-153
+Attack on the Delta Valley  date                 2021-03                                                                            asserted                           tiny@154-211
+Attack on the Delta Valley  location             Délta Valley                                                                       curatorInferred*                   tiny@154-211
+Attack on the Delta Valley  participant          Betastan                                                                           asserted                           tiny@154-211
+Betastan                    attacked             Délta Valley                    2021-03                                            asserted                           tiny@154-211
+Betastan                    grants base to       Alphaland Intelligence Service                                                     alleged                            tiny@212-283
+Omega Corp & "Sons" <Ltd>   provided mapping to  Betastan                        maps of the Delta Valley                           asserted                           tiny@346-403
+* added by the curators: not stated in the source
 """
 
 
@@ -352,7 +366,7 @@ def test_stats(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert r.out.splitlines()[:8] == [
         "group       item                  count",
         "----------  --------------------  -----",
-        "graph       triples               273",
+        "graph       triples               270",
         "graph       actors                6",
         "graph       events                1",
         "graph       claims                8",
@@ -492,7 +506,11 @@ distance  from       relation            to        figure                       
             2,
             "kgraph: --until: 'last year' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD\n",
         ),
-        (("claims", "--since", "2023", "--until", "2022"), 2, "kgraph: --since 2023 is after --until 2022\n"),
+        (
+            ("claims", "--since", "2023", "--until", "2022"),
+            2,
+            "kgraph: --since: 2023 is later than until (2022)\n",
+        ),
         (
             ("path", "Alpha", "alphaland"),
             2,

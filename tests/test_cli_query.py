@@ -105,18 +105,21 @@ def test_select_jsonl(run_cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_ask(run_cli) -> None:  # type: ignore[no-untyped-def]
-    yes = run_cli("query", "ASK { kgr:alphaland kg:suppliesArmsTo kgr:betastan }", *TINY)
+    yes = run_cli("query", "ASK { kgr:betastan kg:attacked kgr:delta-valley }", *TINY)
     assert (yes.code, yes.out, yes.err) == (0, "true\n", "")
-    no = run_cli("query", "ASK { kgr:betastan kg:suppliesArmsTo kgr:alphaland }", *TINY)
+    no = run_cli("query", "ASK { kgr:delta-valley kg:attacked kgr:betastan }", *TINY)
     assert (no.code, no.out) == (0, "false\n")
-    as_json = run_cli("query", "ASK { kgr:betastan kg:suppliesArmsTo kgr:alphaland }", *TINY, "-f", "json")
+    as_json = run_cli("query", "ASK { kgr:betastan kg:attacked kgr:delta-valley }", *TINY, "-f", "json")
     assert as_json.code == 0
-    assert json.loads(as_json.out) == {"head": {}, "boolean": False}
+    assert json.loads(as_json.out) == {"head": {}, "boolean": True}
+    # Only reported: the arms share has no direct triple (docs/data-model.md, "The direct layer").
+    reported = run_cli("query", "ASK { kgr:alphaland kg:suppliesArmsTo kgr:betastan }", *TINY, "-f", "json")
+    assert json.loads(reported.out) == {"head": {}, "boolean": False}
 
 
+# On the asserted (direct-layer) kg:attacked; the object's label has a non-ASCII letter.
 CONSTRUCT = (
-    "CONSTRUCT { ?o kg:receivesArmsFrom ?s ; skos:prefLabel ?l } "
-    "WHERE { ?s kg:suppliesArmsTo ?o . ?o skos:prefLabel ?l }"
+    "CONSTRUCT { ?o kg:attackedBy ?s ; skos:prefLabel ?l } WHERE { ?s kg:attacked ?o . ?o skos:prefLabel ?l }"
 )
 
 
@@ -125,8 +128,8 @@ def _expected_construct() -> rdflib.Graph:
     out = rdflib.Graph()
     kg = rdflib.Namespace(PREFIXES["kg"])
     skos = rdflib.Namespace(PREFIXES["skos"])
-    for s, o in graph.subject_objects(kg.suppliesArmsTo):
-        out.add((o, kg.receivesArmsFrom, s))
+    for s, o in graph.subject_objects(kg.attacked):
+        out.add((o, kg.attackedBy, s))
         for label in graph.objects(o, skos.prefLabel):
             out.add((o, skos.prefLabel, label))
     return out
@@ -168,8 +171,8 @@ def test_construct_turtle_is_exact(run_cli) -> None:  # type: ignore[no-untyped-
         "@prefix kgr: <https://w3id.org/kgraph/id/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "\n"
-        "kgr:betastan kg:receivesArmsFrom kgr:alphaland ;\n"
-        '\tskos:prefLabel "Betastan"@en .\n'
+        "kgr:delta-valley kg:attackedBy kgr:betastan ;\n"
+        '\tskos:prefLabel "D\u00e9lta Valley"@en .\n'
     )
 
 
@@ -529,7 +532,7 @@ def test_rdfxml_is_a_graph_format(run_cli) -> None:  # type: ignore[no-untyped-d
     ntriples = run_cli("query", CONSTRUCT, *TINY, "-f", "ntriples").out
     assert back == {str(t) for t in parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)}
     _one_line_error(run_cli("query", STATES, *TINY, "-f", "rdfxml"), 2, "--format rdfxml does not fit")
-    odd = "CONSTRUCT { ?s <http://example.org/1> ?o } WHERE { ?s kg:allyOf ?o }"
+    odd = "CONSTRUCT { ?s <http://example.org/1> ?o } WHERE { ?s kg:attacked ?o }"
     _one_line_error(run_cli("query", odd, *TINY, "-f", "rdfxml"), 2, "RDF/XML cannot write the predicate")
 
 

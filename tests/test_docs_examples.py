@@ -57,7 +57,7 @@ def test_finder_and_rewriter(tmp_path: Path) -> None:
     assert docs.update_file(page) == 2
     text = page.read_text(encoding="utf-8")
     assert "stale" not in text
-    assert "tiny,An invented test story about Alphaland and Betastan,8,404,en,tiny-source.txt," in text
+    assert "tiny,An invented test story about Alphaland and Betastan,false,8,404,en,tiny-source.txt," in text
     assert "kgraph: no actor or event named 'Nobody'\n````" in text
     assert docs.update_file(page) == 0
     assert all(docs.run_command(ex.command) == ex.expected for ex in docs.find_examples(page))

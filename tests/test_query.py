@@ -193,18 +193,25 @@ def test_a_prologue_alone_is_not_a_query() -> None:
 
 
 def test_select_rows_and_variables(tiny: kgraph.KGraph) -> None:
-    result = run_query(tiny, "SELECT ?s ?o WHERE { ?s kg:suppliesArmsTo ?o }")
-    assert run_query(tiny.backend, "SELECT ?s ?o WHERE { ?s kg:suppliesArmsTo ?o }").rows == result.rows
+    # kg:attacked is asserted, so it is in the direct layer (docs/data-model.md, "The direct layer").
+    result = run_query(tiny, "SELECT ?s ?o WHERE { ?s kg:attacked ?o }")
+    assert run_query(tiny.backend, "SELECT ?s ?o WHERE { ?s kg:attacked ?o }").rows == result.rows
     assert result.form == "SELECT"
     assert result.variables == ["s", "o"]
-    assert result.rows == [{"s": NamedNode(KGR + "alphaland"), "o": NamedNode(KGR + "betastan")}]
+    assert result.rows == [{"s": NamedNode(KGR + "betastan"), "o": NamedNode(KGR + "delta-valley")}]
     assert result.summary() == "1 row"
 
 
 def test_ask_construct_describe(tiny: kgraph.KGraph) -> None:
-    assert run_query(tiny, "ASK { kgr:alphaland kg:suppliesArmsTo kgr:betastan }").boolean is True
-    assert run_query(tiny, "ASK { kgr:betastan kg:suppliesArmsTo kgr:alphaland }").boolean is False
-    built = run_query(tiny, "CONSTRUCT { ?o kg:receivesArmsFrom ?s } WHERE { ?s kg:suppliesArmsTo ?o }")
+    assert run_query(tiny, "ASK { kgr:betastan kg:attacked kgr:delta-valley }").boolean is True
+    assert run_query(tiny, "ASK { kgr:delta-valley kg:attacked kgr:betastan }").boolean is False
+    # The arms share is only reported: no direct triple, but a claim node.
+    assert run_query(tiny, "ASK { kgr:alphaland kg:suppliesArmsTo kgr:betastan }").boolean is False
+    built = run_query(
+        tiny,
+        "CONSTRUCT { ?o kg:receivesArmsFrom ?s } "
+        "WHERE { ?c rdf:subject ?s ; rdf:predicate kg:suppliesArmsTo ; rdf:object ?o }",
+    )
     assert built.form == "CONSTRUCT"
     assert built.triples == [
         Triple(NamedNode(KGR + "betastan"), NamedNode(KG + "receivesArmsFrom"), NamedNode(KGR + "alphaland"))
@@ -219,12 +226,10 @@ def test_ask_construct_describe(tiny: kgraph.KGraph) -> None:
 
 
 def test_a_query_may_declare_its_own_prefixes(tiny: kgraph.KGraph) -> None:
-    other = run_query(tiny, "PREFIX kg: <http://example.org/> SELECT * WHERE { ?s kg:suppliesArmsTo ?o }")
+    other = run_query(tiny, "PREFIX kg: <http://example.org/> SELECT * WHERE { ?s kg:attacked ?o }")
     assert other.rows == []
-    mine = run_query(
-        tiny, "PREFIX k: <https://w3id.org/kgraph/ns#> SELECT ?s WHERE { ?s k:suppliesArmsTo ?o }"
-    )
-    assert len(mine.rows) == 1
+    mine = run_query(tiny, "PREFIX k: <https://w3id.org/kgraph/ns#> SELECT ?s WHERE { ?s k:attacked ?o }")
+    assert mine.rows == [{"s": NamedNode(KGR + "betastan")}]
 
 
 def test_relative_iris_resolve_against_the_base(tiny: kgraph.KGraph) -> None:
@@ -264,16 +269,18 @@ def test_engine_limits_are_usage_errors(tiny: kgraph.KGraph) -> None:
     with pytest.raises(UsageError, match=r"the query cannot run: The custom function <http://e\.org/f>"):
         run_query(tiny, "SELECT (<http://e.org/f>(1) AS ?x) WHERE { }")
     with pytest.raises(UsageError, match="fixes only variables the top-level SELECT returns"):
-        run_query(tiny, "SELECT ?o WHERE { ?s kg:suppliesArmsTo ?o }", bindings={"s": NamedNode(KGR + "x")})
+        run_query(tiny, "SELECT ?o WHERE { ?s kg:attacked ?o }", bindings={"s": NamedNode(KGR + "x")})
 
 
 def test_sparql_turns_engine_refusals_into_usage_errors(tiny: kgraph.KGraph) -> None:
     # KGraph.sparql is the backend itself: pyoxigraph's RuntimeError must not escape it.
     with pytest.raises(UsageError, match=r"the query cannot run: .*\?s.*fixes only variables") as caught:
-        tiny.sparql("SELECT ?o WHERE { ?s kg:suppliesArmsTo ?o }", {"s": NamedNode(KGR + "alphaland")})
+        tiny.sparql("SELECT ?o WHERE { ?s kg:attacked ?o }", {"s": NamedNode(KGR + "betastan")})
     assert "\n" not in str(caught.value)
-    found = tiny.sparql("SELECT ?s ?o WHERE { ?s kg:suppliesArmsTo ?o }", {"s": NamedNode(KGR + "alphaland")})
-    assert [r["o"] for r in found] == [NamedNode(KGR + "betastan")]  # type: ignore[union-attr]
+    found = tiny.sparql("SELECT ?s ?o WHERE { ?s kg:attacked ?o }", {"s": NamedNode(KGR + "betastan")})
+    assert [r["o"] for r in found] == [NamedNode(KGR + "delta-valley")]  # type: ignore[union-attr]
+    nothing = tiny.sparql("SELECT ?s ?o WHERE { ?s kg:attacked ?o }", {"s": NamedNode(KGR + "alphaland")})
+    assert list(nothing) == []  # type: ignore[arg-type]
     with pytest.raises(UsageError, match=r"not an RDF term .*NamedNode, Literal"):
         tiny.sparql("SELECT ?s WHERE { ?s ?p ?o }", {"s": "kgr:alphaland"})  # type: ignore[dict-item]
 
@@ -478,6 +485,33 @@ def test_timeline_sorts_mixed_date_types(tmp_path: Path) -> None:
     assert result.rows[0]["date"] == Literal("1994", datatype=NamedNode(XSD + "gYear"))
 
 
+# ---------------------------------------------------------------- the direct layer of the bundled graph
+
+# Direct triples between kgr: resources by a kg: relation. Claim nodes are left out: their kg: links
+# (kg:supports, kg:since) belong to the claim layer, not to the direct one.
+DIRECT_RELATIONS = """
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?p), STR(kg:))
+         && STRSTARTS(STR(?s), STR(kgr:)) && STRSTARTS(STR(?o), STR(kgr:)))
+  FILTER NOT EXISTS { ?s a kg:Claim }
+"""
+
+
+def test_every_direct_relation_of_the_bundled_graph_is_asserted() -> None:
+    """docs/data-model.md, "The direct layer": only asserted claims appear as plain S P O triples."""
+    bundled = kgraph.open()
+    count = run_query(bundled, "SELECT (COUNT(*) AS ?n) WHERE {" + DIRECT_RELATIONS + "}")
+    assert int(count.rows[0]["n"].value) > 0  # type: ignore[union-attr]
+    asserted_claim = (
+        "FILTER NOT EXISTS {"
+        " ?claim a kg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality kg:asserted }"
+    )
+    unbacked = run_query(
+        bundled, "SELECT ?s ?p ?o WHERE {" + DIRECT_RELATIONS + asserted_claim + "} ORDER BY ?s ?p ?o"
+    )
+    assert table_rows(unbacked) == []
+
+
 # ---------------------------------------------------------------- W3C results formats
 
 
@@ -634,18 +668,17 @@ def _to_rdflib(term: object) -> rdflib.term.Identifier:
 
 
 def test_turtle_is_stable_and_uses_our_prefixes(tiny: kgraph.KGraph) -> None:
-    triples = run_query(tiny, "CONSTRUCT WHERE { kgr:alphaland ?p ?o }").triples
+    triples = run_query(tiny, "CONSTRUCT WHERE { kgr:betastan ?p ?o }").triples
     text = to_turtle(triples)
     assert text == (
         "@prefix kg: <https://w3id.org/kgraph/ns#> .\n"
         "@prefix kgr: <https://w3id.org/kgraph/id/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "\n"
-        "kgr:alphaland a kg:Actor , kg:State ;\n"
-        "\tkg:allyOf kgr:betastan ;\n"
-        "\tkg:suppliesArmsTo kgr:betastan ;\n"
-        '\tskos:altLabel "Alpha"@en ;\n'
-        '\tskos:prefLabel "Alphaland"@en .\n'
+        "kgr:betastan a kg:Actor , kg:State ;\n"
+        "\tkg:attacked kgr:delta-valley ;\n"
+        '\tskos:altLabel "Beta City"@en , "Betastani"@en ;\n'
+        '\tskos:prefLabel "Betastan"@en .\n'
     )
     assert to_turtle(list(reversed(triples))) == text
     assert to_turtle([]) == ""

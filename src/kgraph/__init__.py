@@ -26,18 +26,18 @@ _LAZY = {
     "Qualifiers": "kgraph.models",
     "Source": "kgraph.models",
     "Dataset": "kgraph.models",
-    "ActorCard": "kgraph.lookup",
-    "ActorSummary": "kgraph.lookup",
-    "ClaimView": "kgraph.lookup",
-    "EntityRef": "kgraph.lookup",
-    "EventView": "kgraph.lookup",
-    "LiteralRef": "kgraph.lookup",
-    "NeighborsResult": "kgraph.lookup",
-    "PathResult": "kgraph.lookup",
-    "PredicateRef": "kgraph.lookup",
-    "SourceRef": "kgraph.lookup",
-    "SourceView": "kgraph.lookup",
-    "Stats": "kgraph.lookup",
+    "ActorCard": "kgraph.views",
+    "ActorSummary": "kgraph.views",
+    "ClaimView": "kgraph.views",
+    "EntityRef": "kgraph.views",
+    "EventView": "kgraph.views",
+    "LiteralRef": "kgraph.views",
+    "NeighborsResult": "kgraph.views",
+    "PathResult": "kgraph.views",
+    "PredicateRef": "kgraph.views",
+    "SourceRef": "kgraph.views",
+    "SourceView": "kgraph.views",
+    "Stats": "kgraph.views",
     "Selection": "kgraph.subgraph",
     "Subgraph": "kgraph.subgraph",
     "ValidationReport": "kgraph.validation",
@@ -79,7 +79,10 @@ __all__ = [
 if TYPE_CHECKING:
     from kgraph.api import KGraph, open
     from kgraph.errors import AmbiguousNameError, KGraphError, NotFoundError, UsageError
-    from kgraph.lookup import (
+    from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
+    from kgraph.subgraph import Selection, Subgraph
+    from kgraph.validation import ValidationReport, Violation
+    from kgraph.views import (
         ActorCard,
         ActorSummary,
         ClaimView,
@@ -93,9 +96,6 @@ if TYPE_CHECKING:
         SourceView,
         Stats,
     )
-    from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
-    from kgraph.subgraph import Selection, Subgraph
-    from kgraph.validation import ValidationReport, Violation
 
 
 def __getattr__(name: str) -> Any:

@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING
 from kgraph.store import DEFAULT_TIMEOUT, Backend, QueryResult, Term, open_backend
 
 if TYPE_CHECKING:
-    from kgraph.lookup import (
+    from kgraph.names import NameMatch
+    from kgraph.query import QueryResult as UserQueryResult
+    from kgraph.subgraph import Selection, Subgraph
+    from kgraph.validation import ValidationReport
+    from kgraph.views import (
         ActorCard,
         ActorSummary,
         ClaimView,
@@ -28,10 +32,6 @@ if TYPE_CHECKING:
         SourceView,
         Stats,
     )
-    from kgraph.names import NameMatch
-    from kgraph.query import QueryResult as UserQueryResult
-    from kgraph.subgraph import Selection, Subgraph
-    from kgraph.validation import ValidationReport
 
 
 class KGraph:
@@ -61,16 +61,17 @@ class KGraph:
     # ------------------------------------------------------------ look-ups (kgraph.lookup)
 
     def resolve(self, name: str) -> NameMatch:
-        """The actor or event a name, alias, slug, CURIE or IRI means (see :func:`kgraph.names.resolve`)."""
-        from kgraph.names import resolve
+        """The actor or event a name, alias, slug, CURIE or IRI means (:class:`kgraph.resolve.Resolver`)."""
+        from kgraph.resolve import Resolver
 
-        return resolve(self.backend, name)
+        return Resolver(self.backend).actor(name)
 
-    def show(self, name: str, *, source_texts: Sequence[str | Path] = ()) -> ActorCard:
-        """Everything about one actor or event; ``source_texts`` (your copies) fill in quotes."""
+    def show(self, name: str, *, source_texts: Sequence[str | Path] = (), exact: bool = False) -> ActorCard:
+        """Everything about one actor or event; ``source_texts`` (your copies) fill in quotes;
+        ``exact`` leaves out what its parts and events say."""
         from kgraph import lookup
 
-        return lookup.show(self.backend, name, source_texts=source_texts)
+        return lookup.show(self.backend, name, source_texts=source_texts, exact=exact)
 
     def claims(
         self,
@@ -84,9 +85,10 @@ class KGraph:
         until: str | None = None,
         source_texts: Sequence[str | Path] = (),
         id: str | Sequence[str] | None = None,
+        exact: bool = False,
     ) -> list[ClaimView]:
         """Claims matching all the filters given (several values of one filter: any of them);
-        ``id`` picks claims by key, CURIE or IRI."""
+        ``id`` picks claims by key, CURIE or IRI; ``exact``: no roll-up of parts and events."""
         from kgraph import lookup
 
         return lookup.claims(
@@ -100,6 +102,7 @@ class KGraph:
             since=since,
             until=until,
             source_texts=source_texts,
+            exact=exact,
         )
 
     def actors(self, type: str | None = None) -> list[ActorSummary]:
@@ -120,11 +123,12 @@ class KGraph:
         since: str | None = None,
         until: str | None = None,
         participant: str | Sequence[str] | None = None,
+        exact: bool = False,
     ) -> list[EventView]:
         """The events, oldest first (undated last)."""
         from kgraph import lookup
 
-        return lookup.events(self.backend, since=since, until=until, participant=participant)
+        return lookup.events(self.backend, since=since, until=until, participant=participant, exact=exact)
 
     def stats(self) -> Stats:
         """Counts of triples, actors, events, claims and sources."""
@@ -138,11 +142,11 @@ class KGraph:
 
         return lookup.path(self.backend, a, b, max_hops=max_hops, limit=limit)
 
-    def neighbors(self, name: str, depth: int = 1) -> NeighborsResult:
+    def neighbors(self, name: str, depth: int = 1, *, exact: bool = False) -> NeighborsResult:
         """Actors and events within ``depth`` hops of one (imports networkx)."""
         from kgraph import lookup
 
-        return lookup.neighbors(self.backend, name, depth=depth)
+        return lookup.neighbors(self.backend, name, depth=depth, exact=exact)
 
     # ------------------------------------------------------------ query, validate, export
 

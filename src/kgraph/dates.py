@@ -1,11 +1,21 @@
 """Dates at their own precision, and the ``--since``/``--until`` filters built on them.
 
-A date covers every day its precision allows: ``2022`` is 2022-01-01 … 2022-12-31, ``2022-12``
-the month, ``2022-12-05`` one day; a date without a year (``--09-19``) cannot be placed. A
-claim's period is its own qualifiers (a point in time, else a start and/or end, a missing end
-meaning "still running"), else the date it states, else the dates of the events it is about;
-it passes a filter when that period overlaps the filter's interval. ``kgraph claims``,
-``kgraph events`` and ``kgraph export`` all filter through this module.
+A date covers every day its precision allows: ``198X`` (a decade) is 1980-01-01 … 1989-12-31,
+``2022`` the year, ``2022-12`` the month, ``2022-12-05`` one day; a date without a year
+(``--09-19``) cannot be placed. A claim's time is its own qualifiers (a point in time, else a
+start and/or end, a missing end meaning "still running"), else the date it states, else the
+dates of the events it is about.
+
+Two kinds of time pass a filter differently (docs/cli.md, "Dates"):
+
+- a **point** (one date: something happened once, at a day its precision does not give)
+  passes only when every day it may mean lies inside the window: "the 1980s" is not "until
+  1985", since it may have been 1987; "2021-03" passes ``--since 2021-03`` but not
+  ``--since 2021-03-15``;
+- a **period** (a start and/or an end: something held for a while) passes when it overlaps the
+  window: the 2015–2019 share passes ``--since 2019``.
+
+``kgraph claims``, ``kgraph events`` and ``kgraph export`` all filter through this module.
 
 It is on the start-up path of every look-up, so it imports nothing heavy.
 """
@@ -15,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kgraph.errors import UsageError
+from kgraph.errors import ParameterError
 from kgraph.models import date_datatype
 
 Day = tuple[int, int, int]
@@ -37,6 +47,9 @@ def date_bounds(value: str) -> tuple[Day, Day] | None:
         return None
     if kind in ("gMonthDay", "gMonth"):
         return None
+    if kind == "decade":
+        first = int(value[:3]) * 10
+        return (first, 1, 1), (first + 9, 12, 31)
     negative = value.startswith("-")
     parts = [int(p) for p in value.lstrip("-").split("-")]
     year = -parts[0] if negative else parts[0]
@@ -49,10 +62,19 @@ def date_bounds(value: str) -> tuple[Day, Day] | None:
     return day, day
 
 
+def date_words(value: str) -> str:
+    """A date as people write it at its precision: ``198X`` -> ``1980s``; others unchanged."""
+    if len(value) == 4 and value.endswith("X") and value[:3].isdigit():
+        return f"{value[:3]}0s"
+    return value
+
+
 def period_text(date: str | None = None, start: str | None = None, end: str | None = None) -> str | None:
-    """A date or period as written, at its own precision: ``2021-03``, ``2015–2019``, ``from 2020``."""
+    """A date or period as written, at its own precision: ``2021-03``, ``2015–2019``, ``from 2020``,
+    ``1980s``."""
     if date:
-        return date
+        return date_words(date)
+    start, end = (date_words(v) if v else None for v in (start, end))
     if start and end:
         return start if start == end else f"{start}–{end}"
     if start:
@@ -64,22 +86,33 @@ def period_text(date: str | None = None, start: str | None = None, end: str | No
 
 @dataclass(frozen=True)
 class Span:
-    """The days from ``lo`` to ``hi``, both included."""
+    """The days from ``lo`` to ``hi``, both included; ``point`` when they are the days one
+    imprecise date may mean, rather than a period that holds throughout."""
 
     lo: Day
     hi: Day
+    point: bool = False
 
     def merge(self, other: Span | None) -> Span:
-        return self if other is None else Span(min(self.lo, other.lo), max(self.hi, other.hi))
+        if other is None:
+            return self
+        return Span(min(self.lo, other.lo), max(self.hi, other.hi))
 
     def overlaps(self, other: Span) -> bool:
         return self.hi >= other.lo and self.lo <= other.hi
+
+    def within(self, other: Span) -> bool:
+        return other.lo <= self.lo and self.hi <= other.hi
+
+    def passes(self, window: Span) -> bool:
+        """Does this time pass a ``--since``/``--until`` window (see the module docstring)?"""
+        return self.within(window) if self.point else self.overlaps(window)
 
 
 def span(date: str | None, start: str | None = None, end: str | None = None) -> Span | None:
     """The days a date, or else a start and/or end, cover; a missing side is open."""
     if date and (b := date_bounds(date)):
-        return Span(*b)
+        return Span(*b, point=True)
     lo = date_bounds(start) if start else None
     hi = date_bounds(end) if end else None
     if lo is None and hi is None:
@@ -99,10 +132,21 @@ class Dates:
     dates: list[str] = field(default_factory=list)
     starts: list[str] = field(default_factory=list)
     ends: list[str] = field(default_factory=list)
+    sourced: set[str] = field(default_factory=set)
+    """Values some claim of the source states (not the curators alone)."""
 
-    def add(self, kind: str, value: str) -> None:
-        """``kind`` is ``date``, ``start`` or ``end`` (a value of :data:`DATE_PROPERTIES`)."""
+    def add(self, kind: str, value: str, *, by_curators: bool = False) -> None:
+        """``kind`` is ``date``, ``start`` or ``end`` (a value of :data:`DATE_PROPERTIES`);
+        ``by_curators`` when the claim stating it is curator-inferred."""
         {"date": self.dates, "start": self.starts, "end": self.ends}[kind].append(value)
+        if not by_curators:
+            self.sourced.add(value)
+
+    @property
+    def by_curators(self) -> list[str]:
+        """Which of ``date``, ``start``, ``end`` shows a value only the curators give."""
+        shown = (("date", self.date), ("start", self.start), ("end", self.end))
+        return [kind for kind, v in shown if v is not None and v not in self.sourced]
 
     @staticmethod
     def _pick(values: list[str], *, latest: bool = False) -> str | None:
@@ -132,6 +176,31 @@ class Dates:
     def when(self) -> str | None:
         return period_text(self.date, self.start, self.end)
 
+    @property
+    def marked(self) -> str | None:
+        """:attr:`when`, each value only the curators give followed by the curators' mark."""
+        return marked_period(self.date, self.start, self.end, self.by_curators)
+
+
+def marked_period(
+    date: str | None, start: str | None, end: str | None, by_curators: Iterable[str] = ()
+) -> str | None:
+    """:func:`period_text` with the curators' mark after each of ``date``, ``start``, ``end``
+    named in ``by_curators``: ``2023-09-19*``, ``from 1991–1994*``."""
+    from kgraph.present import mark
+
+    curated = set(by_curators)
+    shown = {
+        k: mark(date_words(v), k in curated) if v else None
+        for k, v in (("date", date), ("start", start), ("end", end))
+    }
+    if shown["date"]:
+        return shown["date"]
+    lo, hi = shown["start"], shown["end"]
+    if lo and hi:
+        return lo if start == end else f"{lo}–{hi}"
+    return f"from {lo}" if lo else (f"until {hi}" if hi else None)
+
 
 def claim_span(
     own: Span | None, stated: str | None = None, events: Iterable[Span | None] = ()
@@ -141,7 +210,7 @@ def claim_span(
     if own is not None:
         return own
     if stated is not None and (b := date_bounds(stated)):
-        return Span(*b)
+        return Span(*b, point=True)
     found: Span | None = None
     for s in events:
         if s is not None:
@@ -149,24 +218,24 @@ def claim_span(
     return found
 
 
-def parse_date_filter(value: str, option: str) -> Span:
-    """A --since/--until value -> the days it covers; bad input is a UsageError (exit 2)."""
+def parse_date_filter(value: str, parameter: str) -> Span:
+    """A ``since``/``until`` value -> the days it covers; bad input is a ParameterError (exit 2)."""
     text = value.strip()
     bounds = date_bounds(text) if text[:1].isdigit() else None
     if bounds is None:
-        raise UsageError(f"{option}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ParameterError(parameter, f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     return Span(*bounds)
 
 
 def date_window(since: str | None, until: str | None) -> Span | None:
     """The interval ``--since``/``--until`` ask for: from the first day of ``since`` to the last
     of ``until``, open where one is not given; None when neither is."""
-    lo = parse_date_filter(since, "--since") if since is not None else None
-    hi = parse_date_filter(until, "--until") if until is not None else None
+    lo = parse_date_filter(since, "since") if since is not None else None
+    hi = parse_date_filter(until, "until") if until is not None else None
     if lo is None and hi is None:
         return None
     if lo and hi and lo.lo > hi.hi:
-        raise UsageError(f"--since {since} is after --until {until}")
+        raise ParameterError("since", f"{since} is later than until ({until})")
     return Span(lo.lo if lo else EARLIEST, hi.hi if hi else LATEST)
 
 
@@ -180,6 +249,8 @@ __all__ = [
     "claim_span",
     "date_bounds",
     "date_window",
+    "date_words",
+    "marked_period",
     "parse_date_filter",
     "period_text",
     "sort_key",

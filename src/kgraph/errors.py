@@ -2,6 +2,7 @@
 
     KGraphError                  base class; never raised itself
     ├── UsageError               bad input: exit code 2
+    │   ├── ParameterError       one parameter's value is unusable (names it: ``max_hops``)
     │   ├── InputFileError       a file is missing, unreadable or not UTF-8
     │   ├── OutputFileError      an output file cannot be written (no such folder, disk full)
     │   ├── RdfSyntaxError       malformed RDF (carries file, line, column)
@@ -40,6 +41,20 @@ class UsageError(KGraphError):
     """The user's input cannot be used as given."""
 
     exit_code = EXIT_USAGE
+
+
+class ParameterError(UsageError):
+    """The value of one parameter of a library call cannot be used.
+
+    The message starts with the parameter's Python name (``max_hops: must be at least 1``);
+    the CLI shows the flag the user typed instead (``--max-hops: …``), in one place
+    (:func:`kgraph.cli.base.flag_message`).
+    """
+
+    def __init__(self, parameter: str, problem: str):
+        self.parameter = parameter
+        self.problem = problem
+        super().__init__(f"{parameter}: {problem}")
 
 
 class InputFileError(UsageError):

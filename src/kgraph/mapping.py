@@ -13,7 +13,8 @@ A claim becomes, in the claim layer (see docs/data-model.md)::
         oa:hasSelector kgr:claim-<hash>-ev1-selector .
     kgr:claim-<hash>-ev1-selector a oa:TextPositionSelector ; oa:start 10 ; oa:end 42 .
 
-and, in the direct layer, ``S P O`` itself unless the claim is only alleged.
+and, in the direct layer, ``S P O`` itself when the source asserts it (see
+:data:`DIRECT_MODALITIES`).
 Terms are pyoxigraph's: cheap to import, and what the stores speak.
 """
 
@@ -33,7 +34,6 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kgraph.errors import DataModelError
 from kgraph.models import (
-    MODALITIES,
     READ_BACK,
     SLUG,
     Claim,
@@ -43,10 +43,11 @@ from kgraph.models import (
     LiteralValue,
     Qualifiers,
     Source,
-    date_datatype,
+    date_datatype_iri,
 )
 from kgraph.namespaces import (
     DCT,
+    EDTF,
     KG,
     KGR,
     OA,
@@ -66,11 +67,26 @@ Term = NamedNode | BlankNode | Literal
 
 
 RDF_TYPE = NamedNode(RDF + "type")
+DATE_DATATYPES = frozenset([*(XSD + t for t in ("date", "gYear", "gYearMonth", "gMonthDay", "gMonth")), EDTF])
+"""The datatypes of a (partial) date: the XSD types, and EDTF for a decade."""
 SOURCE_PREFIX = "source-"
 CLAIM_PREFIX = "claim-"
 MENTION_PREFIX = "mention-"
-DIRECT_MODALITIES = frozenset(m for m in MODALITIES if m != "alleged")
-"""Claims of these modalities also appear as plain triples; hedged ones stay in the claim layer."""
+DIRECT_MODALITIES = frozenset({"asserted"})
+"""Only what the source itself asserts also appears as a plain ``S P O`` triple (like Wikidata's
+truthy layer); reported, alleged, analysis and curator-inferred claims live in the claim layer
+alone, so a plain query never reads a report as a fact. A curator's external-id link
+(``skos:exactMatch wd:…``) is the one exception: an identity link, kept as a direct triple."""
+
+
+def is_external_id(predicate: str, obj: object) -> bool:
+    """A curator's link to a Wikidata item (``skos:exactMatch wd:Q…``)."""
+    return predicate == SKOS + "exactMatch" and str(obj).startswith(WD)
+
+
+def in_direct_layer(modality: str, predicate: str, obj: object) -> bool:
+    """Does a claim of this modality, predicate and object (IRIs) also get its plain triple?"""
+    return modality in DIRECT_MODALITIES or is_external_id(predicate, obj)
 
 
 def _n(iri: str) -> NamedNode:
@@ -86,7 +102,7 @@ def _text(value: str) -> Literal:
 
 
 def _date(value: str) -> Literal:
-    return Literal(value, datatype=_xsd(date_datatype(value)))
+    return Literal(value, datatype=_n(date_datatype_iri(value)))
 
 
 def _decimal(value: Decimal) -> Literal:
@@ -117,8 +133,15 @@ _QUALIFIERS: dict[str, tuple[str, str]] = {
     "share_of": (KG + "shareOf", "text"),
     "approximate": (KG + "approximate", "boolean"),
     "item": (KG + "item", "text"),
+    "since": (KG + "since", "entity"),
 }
 _QUALIFIER_BY_IRI = {iri: (field, kind) for field, (iri, kind) in _QUALIFIERS.items()}
+
+
+def _qualifier_term(kind: str, value: object) -> Term:
+    if kind == "entity":
+        return _field("since", resolve_term, str(value))
+    return _qualifier_literal(kind, value)
 
 
 def _qualifier_literal(kind: str, value: object) -> Literal:
@@ -187,14 +210,9 @@ def object_term(obj: str | LiteralValue) -> Term:
             return Literal(obj.value, language=obj.language)
         if obj.datatype:
             dt = resolve_term(obj.datatype, kind="datatype")
-            if dt.value.startswith(XSD) and dt.value[len(XSD) :] in (
-                "date",
-                "gYear",
-                "gYearMonth",
-                "gMonthDay",
-            ):
+            if dt.value in DATE_DATATYPES:
                 try:
-                    if date_datatype(obj.value) != dt.value[len(XSD) :]:
+                    if date_datatype_iri(obj.value) != dt.value:
                         raise ValueError
                 except ValueError:
                     raise DataModelError(f"{obj.value!r} is not a valid {compact_iri(dt.value)}") from None
@@ -235,6 +253,8 @@ def claim_iri(claim: Claim, source: str) -> NamedNode:
         k: str(v) if isinstance(v, Decimal) else v
         for k, v in claim.qualifiers.model_dump(exclude_none=True).items()
     }
+    if "since" in qualifiers:
+        qualifiers["since"] = _field("qualifiers.since", resolve_term, qualifiers["since"]).value
     for k in ("value", "min_value", "max_value", "share"):
         if k in qualifiers:
             qualifiers[k] = _decimal(Decimal(qualifiers[k])).value
@@ -297,7 +317,25 @@ def source_triples(source: Source) -> list[Triple]:
         out.append(Triple(s, _n(DCT + "identifier"), Literal(source.file_name)))
     if source.description:
         out.append(Triple(s, _n(DCT + "description"), _text(source.description)))
+    if source.title_by_curators:
+        out.append(Triple(s, _n(KG + "curatorTitle"), Literal("true", datatype=_xsd("boolean"))))
+    for field, (iri, kind) in SOURCE_RECORD.items():
+        value = getattr(source, field)
+        if value is not None:
+            out.append(Triple(s, _n(iri), _n(value) if kind == "iri" else _qualifier_literal(kind, value)))
+    out += [Triple(s, _n(KG + "notStated"), _n(SOURCE_RECORD[f][0])) for f in sorted(source.not_stated)]
     return out
+
+
+SOURCE_RECORD: dict[str, tuple[str, str]] = {
+    "publisher": (DCT + "publisher", "string"),
+    "author": (DCT + "creator", "string"),
+    "published": (DCT + "issued", "date"),
+    "url": (SCHEMA + "url", "iri"),
+    "retrieved": (KG + "retrieved", "date"),
+}
+"""Source record field -> (property, kind of value); see docs/data-model.md."""
+_SOURCE_RECORD_BY_IRI = {iri: field for field, (iri, _) in SOURCE_RECORD.items()}
 
 
 def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> list[Triple]:
@@ -367,7 +405,8 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     for field, (iri, kind) in _QUALIFIERS.items():
         value = getattr(claim.qualifiers, field)
         if value is not None:
-            out.append(Triple(c, _n(iri), _qualifier_literal(kind, value)))
+            out.append(Triple(c, _n(iri), _qualifier_term(kind, value)))
+    out += [Triple(c, _n(KG + "curatedQualifier"), _n(_QUALIFIERS[f][0])) for f in sorted(claim.curated)]
     for prop, refs in (("supports", claim.supports), ("contradicts", claim.contradicts)):
         for i, ref in enumerate(refs):
             target = keys.get(ref) or (_n(ref) if ref.startswith(("http", "urn:")) else None)
@@ -384,7 +423,7 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
             span,
             "describing",
         )
-    if claim.modality in DIRECT_MODALITIES:
+    if in_direct_layer(claim.modality, p.value, o.value if isinstance(o, NamedNode) else ""):
         out.append(Triple(s, p, o))
     return out
 
@@ -644,7 +683,17 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
                 "language": text(props, DCT + "language") or "en",
                 "file_name": text(props, DCT + "identifier"),
                 "description": text(props, DCT + "description"),
+                "title_by_curators": text(props, KG + "curatorTitle") == "true",
+                "not_stated": sorted(
+                    _SOURCE_RECORD_BY_IRI[x.value]
+                    for x in props.get(KG + "notStated", [])
+                    if isinstance(x, NamedNode) and x.value in _SOURCE_RECORD_BY_IRI
+                ),
             }
+            for field, (iri, _kind) in SOURCE_RECORD.items():
+                v = _one(props, iri)
+                if v is not None:
+                    data[field] = v.value
             sources.append(_read(node, Source, data))
 
     claims: list[Claim] = []
@@ -676,6 +725,8 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
             v = _one(props, iri)
             if isinstance(v, Literal):
                 quals[field] = v.value == "true" if kind == "boolean" else v.value
+            elif kind == "entity" and isinstance(v, NamedNode):
+                quals[field] = _ref(v)
         links = {
             prop: sorted(_ref(x) for x in props.get(KG + prop, [])) for prop in ("supports", "contradicts")
         }
@@ -694,6 +745,11 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
             "supports": links["supports"],
             "contradicts": links["contradicts"],
             "note": text(props, SKOS + "editorialNote"),
+            "curated": sorted(
+                _QUALIFIER_BY_IRI[x.value][0]
+                for x in props.get(KG + "curatedQualifier", [])
+                if isinstance(x, NamedNode) and x.value in _QUALIFIER_BY_IRI
+            ),
         }
         claims.append(_read(node, Claim, data))
 
@@ -727,38 +783,4 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
         sorted(actors, key=lambda x: x.id),
         sorted(events, key=lambda x: x.id),
         sorted(claims, key=lambda x: x.id or ""),
-    )
-
-
-# ---------------------------------------------------------------- fetching models from a store
-
-_NODE_AND_EVIDENCE = """
-  {{ ?{var} ?p ?o . BIND(?{var} AS ?s) }}
-  UNION {{ ?s oa:hasBody ?{var} ; ?p ?o . }}
-  UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget ?s . ?s ?p ?o . }}
-  UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o . }}
-"""
-
-
-def claims_query(claim_pattern: str) -> str:
-    """A CONSTRUCT giving, for every ``?claim`` that ``claim_pattern`` binds, the triples
-    :func:`from_triples` needs to rebuild it (the claim node and its evidence).
-
-    ``claim_pattern`` is trusted SPARQL of ours; user values go in as bound variables.
-    """
-    return (
-        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
-        f"  {{ SELECT DISTINCT ?claim WHERE {{ {claim_pattern} }} }}\n"
-        + _NODE_AND_EVIDENCE.format(var="claim")
-        + "}"
-    )
-
-
-def entities_query(entity_pattern: str) -> str:
-    """Like :func:`claims_query` for actors and events bound to ``?entity``: types, labels, mentions."""
-    return (
-        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
-        f"  {{ SELECT DISTINCT ?entity WHERE {{ {entity_pattern} }} }}\n"
-        + _NODE_AND_EVIDENCE.format(var="entity")
-        + "}"
     )

@@ -36,7 +36,19 @@ _DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^-?\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "date"),
     (r"^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "gMonthDay"),
     (r"^--(0[1-9]|1[0-2])$", "gMonth"),
+    (r"^\d{3}X$", "decade"),
 )
+"""A decade ("the 1980s") has no XSD type: it is written as EDTF level 1 (``198X``, one digit
+unspecified) with the Library of Congress datatype ``edtf:EDTF``; see :func:`date_datatype_iri`."""
+
+_XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_EDTF = "http://id.loc.gov/datatypes/edtf/EDTF"
+
+
+def date_datatype_iri(value: str) -> str:
+    """The datatype IRI of a partial date: xsd:gYear for ``1991``, edtf:EDTF for ``198X``."""
+    kind = date_datatype(value)
+    return _EDTF if kind == "decade" else _XSD_NS + kind
 
 
 def date_datatype(value: str) -> str:
@@ -57,7 +69,9 @@ def date_datatype(value: str) -> str:
             except ValueError:
                 raise ValueError(f"{value!r} is not a date: that day does not exist") from None
             return datatype
-    raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD or --MM")
+    raise ValueError(
+        f"{value!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD, --MM or a decade such as 198X"
+    )
 
 
 def _check_date(value: str | None) -> str | None:
@@ -96,7 +110,7 @@ class Qualifiers(_Model):
     """When, how much and of what: Wikidata-style qualifiers on a claim."""
 
     point_in_time: str | None = Field(
-        default=None, description="dcterms:date; YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD"
+        default=None, description="dcterms:date; YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD, a decade 198X"
     )
     start: str | None = Field(default=None, description="schema:startDate")
     end: str | None = Field(default=None, description="schema:endDate")
@@ -109,6 +123,11 @@ class Qualifiers(_Model):
     share_of: str | None = Field(default=None, description="kg:shareOf: the whole the share is a part of")
     approximate: bool | None = Field(default=None, description="kg:approximate")
     item: str | None = Field(default=None, description="kg:item: what is supplied, sold or shared")
+    since: str | None = Field(
+        default=None,
+        description="kg:since: an event (slug) from whose start the claim holds, when the source "
+        "dates it only by that event ('since the start of the conflict')",
+    )
 
     _v_point = field_validator("point_in_time", "start", "end")(classmethod(lambda cls, v: _check_date(v)))
 
@@ -160,6 +179,10 @@ def _slug_or_read_back_iri(value: Any, handler: ValidatorFunctionWrapHandler, in
     return handler(value)
 
 
+SOURCE_RECORD_FIELDS: tuple[str, ...] = ("publisher", "author", "published", "url", "retrieved")
+"""The bibliographic fields of a source record, each either given or declared not stated."""
+
+
 class Source(_Model):
     """A source document, identified by the SHA-256 of its text."""
 
@@ -170,6 +193,30 @@ class Source(_Model):
     language: str = "en"
     file_name: str | None = None
     description: str | None = None
+    title_by_curators: bool = Field(
+        default=False, description="the title is the curators' description; the text gives none"
+    )
+    publisher: str | None = Field(default=None, description="dcterms:publisher, as the source names it")
+    author: str | None = Field(default=None, description="dcterms:creator")
+    published: str | None = Field(default=None, description="dcterms:issued; YYYY, YYYY-MM or YYYY-MM-DD")
+    url: str | None = Field(default=None, description="schema:url where the text was read")
+    retrieved: str | None = Field(default=None, description="kg:retrieved: when the curators read it")
+    not_stated: list[str] = Field(
+        default_factory=list,
+        description="record fields (publisher, author, published…) the curators looked for and the "
+        "source does not give (kg:notStated)",
+    )
+
+    _v_published = field_validator("published", "retrieved")(classmethod(lambda cls, v: _check_date(v)))
+
+    @model_validator(mode="after")
+    def _not_stated(self) -> Self:
+        for name in self.not_stated:
+            if name not in SOURCE_RECORD_FIELDS:
+                raise ValueError(f"not_stated: {name!r} is not one of {', '.join(SOURCE_RECORD_FIELDS)}")
+            if getattr(self, name) is not None:
+                raise ValueError(f"not_stated: {name} has a value")
+        return self
 
     _v_id = field_validator("id", mode="wrap")(_slug_or_read_back_iri)
 
@@ -212,6 +259,22 @@ class Claim(_Model):
     supports: list[str] = Field(default_factory=list, description="keys or ids of claims this one backs")
     contradicts: list[str] = Field(default_factory=list)
     note: str | None = Field(default=None, description="the curator's reasoning (skos:editorialNote)")
+    curated: list[str] = Field(
+        default_factory=list,
+        description="qualifier fields (min_value, point_in_time…) whose values are the curators' reading "
+        "of the source's words rather than words of the source (kg:curatedQualifier)",
+    )
+
+    @model_validator(mode="after")
+    def _curated_fields(self) -> Self:
+        for name in self.curated:
+            if name not in Qualifiers.model_fields:
+                raise ValueError(
+                    f"curated: {name!r} is not a qualifier ({', '.join(Qualifiers.model_fields)})"
+                )
+            if getattr(self.qualifiers, name) is None:
+                raise ValueError(f"curated: the claim has no {name} qualifier to mark")
+        return self
 
 
 class Dataset(_Model):

@@ -1,4 +1,8 @@
-"""Name resolution, one function for every command: what a user types -> one resource.
+"""The matcher: what a user types -> one resource, for every command and every kind of value.
+
+:meth:`NameResolver.resolve` finds actors and events; :func:`choose` picks one term of a
+closed list (a predicate, a source, a type) by any of its spellings; :func:`suggest` makes the
+"did you mean" of both. :mod:`kgraph.resolve` is the one resolver built on them.
 
 "nagorno karabakh", "Baku", "IRGC", "the Islamic Republic", a full IRI or a CURIE such as
 ``kgr:israel``. Matching ignores case, accents, punctuation and a leading "the"; names are
@@ -16,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
@@ -256,12 +260,12 @@ class NameResolver:
                 raw, [f"{m.label} ({m.type}, {m.curie})" for m in (index[i][0] for i in hits)]
             )
 
-        # Unknown: suggest the closest labels, by similarity or by containment.
+        # Unknown: suggest the closest labels.
         all_labels = {normalize(x): x for labels in self.labels().values() for x in labels}
-        close = difflib.get_close_matches(wanted, list(all_labels), n=3, cutoff=0.6)
-        if not close and wanted:
-            close = sorted(k for k in all_labels if wanted in k or (len(k) > 3 and k in wanted))[:3]
-        raise NotFoundError(f"no actor or event named {name!r}", [all_labels[c] for c in close])
+        raise NotFoundError(
+            f"no actor or event named {name!r}",
+            suggest(wanted, [(label, [folded]) for folded, label in all_labels.items()]),
+        )
 
 
 def resolve(backend: Backend, name: str) -> NameMatch:
@@ -271,3 +275,43 @@ def resolve(backend: Backend, name: str) -> NameMatch:
     the full label scan then reads the labels only once.
     """
     return NameResolver(backend).resolve(name)
+
+
+def suggest(wanted: str, entries: Iterable[tuple[str, Iterable[str]]], n: int = 3) -> list[str]:
+    """The "did you mean" of every look-up: the ``n`` entries (a text to show, and the folded
+    forms it answers to) closest to the folded ``wanted``, by similarity, else by containment."""
+    scored: list[tuple[float, str]] = []
+    contained: list[str] = []
+    for shown, forms in entries:
+        folded = list(forms)
+        best = max((difflib.SequenceMatcher(None, wanted, f).ratio() for f in folded), default=0.0)
+        if best >= 0.6:
+            scored.append((best, shown))
+        elif wanted and any(wanted in f or (len(f) > 3 and f in wanted) for f in folded):
+            contained.append(shown)
+    if scored:
+        return [shown for _, shown in sorted(scored, key=lambda x: (-x[0], x[1]))[:n]]
+    return sorted(contained)[:n]
+
+
+def _compact(text: str) -> str:
+    return normalize(text).replace(" ", "")
+
+
+def choose(what: str, text: str, candidates: Mapping[str, Sequence[str]], known: Sequence[str]) -> str:
+    """The one IRI of ``candidates`` (IRI -> its spellings, the first the one to show) that
+    ``text`` spells, ignoring case, spaces and punctuation; else a NotFoundError listing
+    ``known`` with suggestions, or an AmbiguousNameError."""
+    raw = text.strip()
+    iri = raw.strip("<>") if raw.startswith(("http://", "https://", "urn:", "<")) else expand_curie(raw)
+    if iri and iri in candidates:
+        return iri
+    wanted = _compact(raw)
+    hits = sorted(i for i, forms in candidates.items() if wanted and wanted in {_compact(f) for f in forms})
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise AmbiguousNameError(raw, [compact_iri(h) for h in hits])
+    suggestions = suggest(wanted, [(forms[0], [_compact(f) for f in forms]) for forms in candidates.values()])
+    listing = ", ".join(known) if known else "none"
+    raise NotFoundError(f"no {what} {text!r} in this graph (known: {listing})", suggestions)

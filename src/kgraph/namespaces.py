@@ -28,6 +28,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": WD,
+    "edtf": "http://id.loc.gov/datatypes/edtf/",
 }
 """Prefix -> namespace IRI, in the order serializers write them."""
 
@@ -40,6 +41,8 @@ SCHEMA = PREFIXES["schema"]
 OA = PREFIXES["oa"]
 DCT = PREFIXES["dcterms"]
 SH = PREFIXES["sh"]
+EDTF = PREFIXES["edtf"] + "EDTF"
+"""The Library of Congress datatype for Extended Date/Time Format strings: a decade (``198X``)."""
 
 
 def sparql_prologue() -> str:

@@ -7,9 +7,21 @@ No heavy imports here.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from kgraph.models import Qualifiers
+
+CURATORS_MARK = "*"
+"""After every value the curators added (a year, a bound, a party): ``2023-09-19*``."""
+CURATORS_LEGEND = "* added by the curators: not stated in the source"
+"""The line that explains :data:`CURATORS_MARK` wherever it is printed."""
+
+
+def mark(text: str, by_curators: bool) -> str:
+    """``text`` with the curators' mark when ``by_curators``."""
+    return text + CURATORS_MARK if by_curators and text else text
+
 
 MODALITY_LABELS = {
     "asserted": "asserted",
@@ -60,52 +72,67 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def date_text(value: str) -> str:
     """ISO dates stay as they are (sortable, unambiguous); a month-day with no year
-    (``--09-19``, xsd:gMonthDay) reads ``19 Sep (no year given)``."""
+    (``--09-19``, xsd:gMonthDay) reads ``19 Sep (no year given)``, a decade (``198X``) ``1980s``."""
+    if len(value) == 4 and value.endswith("X"):
+        return f"{value[:3]}0s"
     if value.startswith("--") and len(value) == 7:
         return f"{int(value[5:7])} {_MONTHS[int(value[2:4]) - 1]} (no year given)"
     return value
 
 
-def _date_range(q: Qualifiers) -> str:
-    start, end = (date_text(v) if v else None for v in (q.start, q.end))
+def _date_range(q: Qualifiers, cur: Collection[str] = ()) -> str:
+    start, end = (
+        mark(date_text(v), f in cur) if v else None for f, v in (("start", q.start), ("end", q.end))
+    )
     if start and end:
         return f"{start}–{end}"
     if start:
         return f"from {start}"
     if end:
         return f"until {end}"
-    return date_text(q.point_in_time) if q.point_in_time else ""
+    return mark(date_text(q.point_in_time), "point_in_time" in cur) if q.point_in_time else ""
 
 
-def qualifier_summary(q: Qualifiers) -> str:
-    """The figure and period in a few words: ``60% of arms imports, 2015–2019``."""
+def qualifier_summary(
+    q: Qualifiers, curated: Collection[str] = (), labels: Mapping[str, str] | None = None
+) -> str:
+    """The figure and period in a few words: ``60% of arms imports, 2015–2019``.
+
+    Values of the ``curated`` fields (the curators' reading, :attr:`kgraph.models.Claim.curated`)
+    carry :data:`CURATORS_MARK`; ``labels`` names the event of a ``since`` qualifier."""
+    cur = set(curated)
+
+    def num(field: str, value: Decimal) -> str:
+        return mark(_number(value), field in cur)
+
     parts: list[str] = []
     approx = "≈ " if q.approximate else ""
     if q.share is not None:
-        parts.append(f"{approx}{_percent(q.share)}" + (f" of {q.share_of}" if q.share_of else ""))
-        approx = ""
-    if q.value is not None:
-        parts.append(f"{approx}{_number(q.value)}" + (f" {q.unit}" if q.unit else ""))
-    elif q.min_value is not None and q.max_value is not None:
         parts.append(
-            f"{approx}{_number(q.min_value)}–{_number(q.max_value)}" + (f" {q.unit}" if q.unit else "")
+            f"{approx}{mark(_percent(q.share), 'share' in cur)}" + (f" of {q.share_of}" if q.share_of else "")
         )
+        approx = ""
+    unit = f" {q.unit}" if q.unit else ""
+    if q.value is not None:
+        parts.append(f"{approx}{num('value', q.value)}{unit}")
+    elif q.min_value is not None and q.max_value is not None:
+        parts.append(f"{approx}{num('min_value', q.min_value)}–{num('max_value', q.max_value)}{unit}")
     elif q.min_value is not None:
         # "billions of dollars": a lower bound the source gives only roughly.
         rough = " (approximate)" if q.approximate else ""
-        parts.append(f"at least {_number(q.min_value)}" + (f" {q.unit}" if q.unit else "") + rough)
+        parts.append(f"at least {num('min_value', q.min_value)}{unit}{rough}")
     elif q.max_value is not None:
-        parts.append(
-            f"{'nearly' if q.approximate else 'at most'} {_number(q.max_value)}"
-            + (f" {q.unit}" if q.unit else "")
-        )
+        parts.append(f"{'nearly' if q.approximate else 'at most'} {num('max_value', q.max_value)}{unit}")
     if q.item:
         parts.append(q.item)
-    when = _date_range(q)
+    when = _date_range(q, cur)
     if when:
         parts.append(when)
+    if q.since:
+        name = (labels or {}).get(q.since, q.since)
+        parts.append(f"since the start of {mark(name, 'since' in cur)}")
     if q.duration:
-        parts.append(f"lasting {duration_words(q.duration)}")
+        parts.append(f"lasting {mark(duration_words(q.duration), 'duration' in cur)}")
     return ", ".join(parts)
 
 

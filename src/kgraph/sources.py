@@ -10,13 +10,17 @@ finds the graph's source documents its own way (rdflib, SPARQL) and passes them 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from kgraph.errors import SourceTextMismatch
 from kgraph.fileio import decode_utf8, read_bytes
+
+if TYPE_CHECKING:
+    from kgraph.models import Evidence
+    from kgraph.store import Backend
 
 K = TypeVar("K")
 
@@ -79,3 +83,42 @@ def match_source_text(
 
 
 __all__ = ["SourceDocument", "SourceText", "match_source_text"]
+
+
+def load_source_texts(backend: Backend, paths: Sequence[str | Path]) -> dict[str, str]:
+    """Source slug -> text, for each of the user's files whose SHA-256 matches a source document
+    of the graph behind ``backend``.
+
+    A copy saved with Windows line endings or a byte-order mark is accepted when, without
+    them, it is the anchored text. Any other file is a SourceTextMismatch (exit 2).
+    """
+    if not paths:
+        return {}
+    from kgraph.fetch import source_info
+    from kgraph.namespaces import compact_iri
+
+    rows = {s.iri: s for s in source_info(backend) if s.sha256}
+    documents = [
+        SourceDocument(key=s.iri, name=compact_iri(s.iri), sha256=s.sha256 or "", length=s.length)
+        for s in rows.values()
+    ]
+    out: dict[str, str] = {}
+    for path in paths:
+        found, hits = match_source_text(path, documents, lenient=True)
+        for doc in hits:
+            source = rows[doc.key]
+            if source.length is not None and len(found.text) != source.length:
+                raise SourceTextMismatch(
+                    f"{path}: {len(found.text)} code points, but the graph records {source.length} "
+                    f"for {source.id}"
+                )
+            out[source.id] = found.text
+    return out
+
+
+def quote_evidence(spans: Iterable[Evidence], texts: Mapping[str, str]) -> None:
+    """Fill ``Evidence.exact`` from the user's texts (never stored in the graph)."""
+    for e in spans:
+        text = texts.get(e.source or "")
+        if text is not None and e.end <= len(text):
+            e.exact = text[e.start : e.end]

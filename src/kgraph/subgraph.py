@@ -4,7 +4,7 @@ A :class:`Selection` says where to look (``focus`` + ``depth``, ``path``, or a u
 ``construct`` query; nothing means the whole graph) and which claims count (``predicates``,
 ``types``, ``sources``, ``modalities``, ``since``/``until``). :func:`select` turns it into a
 :class:`Subgraph`: the chosen entity and claim IRIs and the triples behind them, fetched with
-:func:`kgraph.mapping.claims_query` / :func:`~kgraph.mapping.entities_query` and
+:func:`kgraph.patterns.claims_query` / :func:`~kgraph.patterns.entities_query` and
 :func:`kgraph.store.values_block` (names and values are bound as RDF terms, never pasted into
 SPARQL). Everything downstream (projection, every export format) is a pure function of it.
 
@@ -44,13 +44,15 @@ from typing import Literal as TypingLiteral
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kgraph import patterns, walk
 from kgraph.dates import DATE_PROPERTIES, Dates, claim_span, date_window
-from kgraph.errors import AmbiguousNameError, NotFoundError, UsageError
-from kgraph.mapping import Corpus, claims_query, entities_query, from_triples
+from kgraph.errors import NotFoundError, ParameterError, UsageError
+from kgraph.mapping import Corpus, from_triples
 from kgraph.models import LiteralValue
-from kgraph.names import resolve
-from kgraph.namespaces import KG, KGR, OA, PROV, RDF, compact_iri
+from kgraph.namespaces import KG, OA, PROV, RDF, compact_iri
+from kgraph.resolve import Resolver
 from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, check_timeout, values_block
+from kgraph.views import SourceView
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -87,16 +89,18 @@ class Selection:
     construct: str | None = None
     allow_service: bool = False
     max_hops: int = MAX_HOPS
+    exact: bool = False
+    """Only the focus itself; by default its parts and members (:mod:`kgraph.rollup`) are focus too."""
 
     def __post_init__(self) -> None:
         if self.depth < 0:
-            raise UsageError(f"--depth must be 0 or more, not {self.depth}")
+            raise ParameterError("depth", f"must be 0 or more, not {self.depth}")
         if self.max_hops < 1:
-            raise UsageError(f"--max-hops must be at least 1, not {self.max_hops}")
+            raise ParameterError("max_hops", f"must be at least 1, not {self.max_hops}")
         if self.path is not None and len(self.path) != 2:
-            raise UsageError("--path takes two names: --path A B")
+            raise ParameterError("path", "takes two names: A B")
         if self.construct is not None and (self.focus or self.path):
-            raise UsageError("--construct selects on its own: drop --focus and --path")
+            raise ParameterError("construct", "selects on its own: drop focus and path")
         date_window(self.since, self.until)
 
     @property
@@ -241,89 +245,12 @@ def _nodes(iris: Iterable[str]) -> list[NamedNode]:
 
 
 # ---------------------------------------------------------------- option values
-#
-# The look-ups' resolvers (kgraph.lookup, kgraph.names), called, not copied; the wrappers
-# below only adapt them where export asks for a little more.
 
 
 def resolve_type(backend: Backend, text: str) -> str:
-    """``state``, ``kg:State``, "armed group", ``Actor``, ``Event`` -> the class IRI.
-
-    As ``kgraph actors --type`` reads it (:func:`kgraph.lookup.known_actor_types` and the
-    look-ups' matcher), plus ``Event``, which export selects too; an unknown type is a
-    NotFoundError listing the known ones (exit 1). Cleaner: ``kgraph.lookup`` exposing the
-    resolver ``actors()`` builds inline, with the extra classes as a parameter.
-    """
-    from kgraph.lookup import _choose, known_actor_types
-    from kgraph.present import relation_label
-
-    iris = sorted({*known_actor_types(backend), KG + "Event"})
-    candidates = {i: [i[len(KG) :], compact_iri(i), relation_label(i[len(KG) :]), i] for i in iris}
-    return _choose("actor type", text, candidates, [i[len(KG) :] for i in iris])
-
-
-def resolve_sources(backend: Backend, names: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``--source`` values -> (source document IRI -> title, attributed-to actor IRI -> label).
-
-    A value is a source document as ``kgraph claims --source`` reads it
-    (:func:`kgraph.lookup.resolve_source`), else an actor as ``kgraph claims --attributed-to``
-    reads it (:func:`kgraph.names.resolve`); neither is a NotFoundError (exit 1).
-    """
-    from kgraph.lookup import resolve_source, sources
-
-    docs: dict[str, str] = {}
-    actors: dict[str, str] = {}
-    for name in names:
-        try:
-            doc = resolve_source(backend, name)
-            docs[doc.iri] = doc.title
-            continue
-        except AmbiguousNameError:
-            raise
-        except NotFoundError as no_source:
-            suggestions = no_source.suggestions
-        try:
-            match = resolve(backend, name)
-        except AmbiguousNameError:
-            raise
-        except NotFoundError:
-            known = ", ".join(s.id for s in sources(backend)) or "none"
-            raise NotFoundError(
-                f"no source document or actor named {name!r} (sources: {known})", suggestions
-            ) from None
-        actors[match.iri] = match.label
-    return docs, actors
-
-
-# ---------------------------------------------------------------- queries
-
-_TYPES = "SELECT ?e ?type WHERE { %s ?e a ?type . }"
-
-_ENTITIES = """
-SELECT ?e ?type WHERE {
-  { ?e a kg:Actor } UNION { ?e a kg:Event }
-  ?e a ?type .
-}"""
-
-_CLAIMS = """
-SELECT DISTINCT ?claim ?s ?p ?o ?modality ?source ?attr ?date ?start ?end WHERE {
-  %s
-  ?claim a kg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  OPTIONAL { ?claim kg:modality ?modality }
-  OPTIONAL { ?claim prov:wasDerivedFrom ?source }
-  OPTIONAL { ?claim prov:wasAttributedTo ?attr }
-  OPTIONAL { ?claim dcterms:date ?date }
-  OPTIONAL { ?claim schema:startDate ?start }
-  OPTIONAL { ?claim schema:endDate ?end }
-}"""
-
-_EVENT_DATES = f"""
-SELECT ?e ?p ?date WHERE {{
-  %s
-  ?e a kg:Event .
-  ?claim a kg:Claim ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?date .
-  VALUES ?p {{ {" ".join(DATE_PROPERTIES)} }}
-}}"""
+    """``state``, ``kg:State``, "armed group", ``Actor``, ``Event`` -> the class IRI, as
+    ``kgraph actors --type`` reads it plus ``Event`` (:meth:`kgraph.resolve.Resolver.actor_type`)."""
+    return Resolver(backend).actor_type(text, events=True)
 
 
 class _Index:
@@ -331,18 +258,25 @@ class _Index:
     (and, with ``since``/``until``, event dates) of the IRIs met so far, fetched once each."""
 
     def __init__(self, backend: Backend, selection: Selection, timeout: float | None):
-        from kgraph.lookup import parse_modality, resolve_predicate
         from kgraph.present import MODALITY_LABELS
 
         self.backend = backend
         self.selection = selection
         self.timeout = timeout
-        predicates = [resolve_predicate(backend, p) for p in selection.predicates]
-        modalities = [parse_modality(m) for m in selection.modalities]
+        self.resolver = r = Resolver(backend)
+        predicates = [r.predicate(p) for p in selection.predicates]
+        modalities = r.modalities(selection.modalities)
         self.predicates = sorted({p.iri for p in predicates})
         self.modalities = sorted({KG + m for m in modalities})
-        self.allowed_types = {resolve_type(backend, t) for t in selection.types}
-        self.docs, self.attributed = resolve_sources(backend, selection.sources)
+        self.allowed_types = {r.actor_type(t, events=True) for t in selection.types}
+        self.docs: dict[str, str] = {}
+        self.attributed: dict[str, str] = {}
+        for name in selection.sources:
+            found = r.source_or_actor(name)
+            if isinstance(found, SourceView):
+                self.docs[found.iri] = found.title
+            else:
+                self.attributed[found.iri] = found.label
         self.window = date_window(selection.since, selection.until)
         # For a title: what the filters mean, in words.
         self.filter_words: list[str] = []
@@ -370,32 +304,35 @@ class _Index:
         for i in wanted:
             self.types[i] = set()
         block = values_block("e", _nodes(wanted))
-        for row in _rows(self.backend, _TYPES % block, self.timeout):
+        for row in _rows(self.backend, patterns.fill(patterns.TYPES, block), self.timeout):
             e, t = _iri(row["e"]), _iri(row["type"])
             if e and t:
                 self.types[e].add(t)
         events = [i for i in wanted if KG + "Event" in self.types[i]]
         if self.window and events:
-            self._read_dates(_EVENT_DATES % values_block("e", _nodes(events)))
+            self._read_dates(patterns.fill(patterns.EVENT_DATE_ROWS, values_block("e", _nodes(events))))
 
     def know_all(self) -> None:
         """Fetch every entity's types (and event dates): for a selection of the whole graph."""
         if self._all_known:
             return
-        for row in _rows(self.backend, _ENTITIES, self.timeout):
+        for row in _rows(self.backend, patterns.ENTITIES, self.timeout):
             e, t = _iri(row["e"]), _iri(row["type"])
             if e and t:
                 self.types.setdefault(e, set()).add(t)
         if self.window:
             self.dates.clear()
-            self._read_dates(_EVENT_DATES % "")
+            self._read_dates(patterns.fill(patterns.EVENT_DATE_ROWS))
         self._all_known = True
 
     def _read_dates(self, sparql: str) -> None:
         for row in _rows(self.backend, sparql, self.timeout):
             e, p, v = _iri(row["e"]), _iri(row["p"]), row["date"]
             if e and p and isinstance(v, Literal):
-                self.dates.setdefault(e, Dates()).add(DATE_PROPERTIES[compact_iri(p)], v.value)
+                by_curators = _iri(row["modality"]) == KG + "curatorInferred"
+                self.dates.setdefault(e, Dates()).add(
+                    DATE_PROPERTIES[compact_iri(p)], v.value, by_curators=by_curators
+                )
 
     def entities(self) -> list[str]:
         self.know_all()
@@ -428,9 +365,9 @@ class _Index:
             nodes = _nodes(set(given))
             if not nodes:
                 return []
-            block = values_block(var, nodes)
+            block = values_block("about" if var == "n" else var, nodes)
             if var == "n":
-                block += " { ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }"
+                block += " " + patterns.ABOUT
             parts.append(block)
         bounded = bool(parts)
         if self.predicates:
@@ -441,7 +378,7 @@ class _Index:
                 values_block("modality", _nodes(self.modalities)) + " ?claim kg:modality ?modality ."
             )
         found: dict[str, _ClaimInfo] = {}
-        for row in _rows(self.backend, _CLAIMS % "\n  ".join(parts), self.timeout):
+        for row in _rows(self.backend, patterns.fill(patterns.CLAIM_ROWS, "\n  ".join(parts)), self.timeout):
             c, s, p = _iri(row["claim"]), _iri(row["s"]), _iri(row["p"])
             if not (c and s and p):
                 continue
@@ -477,7 +414,7 @@ class _Index:
         if self.window:
             events = (self.dates.get(e) for e in (claim.subject, claim.object) if e)
             when = claim_span(claim.own_dates.span, claim.stated_date, (d.span for d in events if d))
-            if when is None or not when.overlaps(self.window):
+            if when is None or not when.passes(self.window):
                 return False
         if not self.is_entity(claim.subject) or not self.type_ok(claim.subject, always):
             return False
@@ -528,9 +465,14 @@ def select(
     backend = _backend(kg)
     sel = selection or Selection()
     index = _Index(backend, sel, timeout)
-    focus_matches = [resolve(backend, name) for name in sel.focus]
-    end_matches = [resolve(backend, name) for name in sel.path] if sel.path else []
+    r = index.resolver
+    focus_matches = [r.actor(name) for name in sel.focus]
+    end_matches = [r.actor(name) for name in sel.path] if sel.path else []
     focus = [m.iri for m in focus_matches]
+    if focus and not sel.exact:
+        from kgraph.rollup import scope
+
+        focus += [p for sc in scope(backend, focus, events=False) for p in sc.parts() if p not in focus]
     ends = [m.iri for m in end_matches]
     always = set(focus) | set(ends)
 
@@ -541,16 +483,7 @@ def select(
         nodes, chosen = _from_construct(backend, index, sel, timeout)
     else:
         if focus:
-            nodes |= set(focus)
-            frontier = set(focus)
-            for _ in range(sel.depth):
-                reached: set[str] = set()
-                for c in index.links(index.claims(about=frontier), always):
-                    reached |= {c.subject, str(c.object)}
-                frontier = reached - nodes
-                nodes |= reached
-                if not frontier:
-                    break
+            nodes |= set(walk.reach(_edge_source(index, always), focus, sel.depth).distance)
         if ends:
             names = (end_matches[0].label, end_matches[1].label)
             path_nodes, path_claims = _paths(index, ends[0], ends[1], always, names, sel.max_hops)
@@ -582,72 +515,39 @@ def select(
     return _assemble(backend, nodes, chosen, tuple(focus), description, timeout)
 
 
+def _edge_source(index: _Index, always: set[str]) -> walk.EdgeSource:
+    """The walker's edges for an export: the candidate claims between two entities."""
+
+    def around(frontier: set[str]) -> list[walk.Edge]:
+        return [
+            walk.Edge(c.iri, c.subject, c.predicate, str(c.object))
+            for c in index.links(index.claims(about=frontier), always)
+        ]
+
+    return around
+
+
 def _paths(
     index: _Index, a: str, b: str, always: set[str], names: tuple[str, str], max_hops: int
 ) -> tuple[set[str], set[str]]:
-    """Nodes and claims on every shortest path between ``a`` and ``b`` (edge direction ignored).
-
-    Frontiers grow from both ends, the smaller one first, each step one query bound to it,
-    until they meet or ``max_hops`` is spent; every shortest path then lies in the claims
-    fetched (each of its hops leaves a node nearer one end than that end's reach), and
-    :func:`kgraph.projection.shortest_paths` finds them there.
-    """
-    from kgraph.models import Claim, Entity
-    from kgraph.projection import node_id, project, shortest_paths
-
+    """Nodes and claims on every shortest path between ``a`` and ``b`` (edge direction ignored),
+    found by :func:`kgraph.walk.meet` over the candidate claims."""
     if a == b:
         return {a}, set()
-    seen = {a: {a}, b: {b}}
-    frontier = {a: {a}, b: {b}}
-    reach = {a: 0, b: 0}
-    fetched: dict[str, _ClaimInfo] = {}
-    while not seen[a] & seen[b]:
-        side = a if len(frontier[a]) <= len(frontier[b]) else b
-        if not frontier[side]:
-            raise NotFoundError(f"no connection between {names[0]!r} and {names[1]!r} in the selected claims")
-        if reach[a] + reach[b] >= max_hops:
-            raise NotFoundError(
-                f"no connection between {names[0]!r} and {names[1]!r} within {max_hops} hops "
-                "in the selected claims (--max-hops looks further)"
-            )
-        reached: set[str] = set()
-        for c in index.links(index.claims(about=frontier[side]), always):
-            fetched[c.iri] = c
-            reached |= {c.subject, str(c.object)}
-        frontier[side] = reached - seen[side]
-        seen[side] |= reached
-        reach[side] += 1
-
-    # A skeleton corpus: just enough of each claim and entity for the network's shape.
-    ends = {a, b} | {e for c in fetched.values() for e in (c.subject, str(c.object))}
-    entities = [Entity(id=_short(e), type="Actor", label=_short(e)) for e in sorted(ends)]
-    skeleton = [
-        Claim(
-            id=c.iri,
-            subject=c.subject,
-            predicate=c.predicate,
-            object=str(c.object),
-            text="",
-            modality="asserted",
+    met = walk.meet(_edge_source(index, always), a, b, max_hops)
+    if not met.edges:
+        within = f" within {max_hops} hops" if met.out_of_hops else ""
+        hint = " (--max-hops looks further)" if met.out_of_hops else ""
+        raise NotFoundError(
+            f"no connection between {names[0]!r} and {names[1]!r}{within} in the selected claims{hint}"
         )
-        for c in fetched.values()
-    ]
-    graph = project(Corpus([], entities, [], skeleton))
-    paths = shortest_paths(graph, node_id(a), node_id(b), limit=MAX_PATHS)
-    nodes: set[str] = set()
+    graph = walk.network(met.edges)
+    found: set[str] = set()
     chosen: set[str] = set()
-    for path in paths:
-        nodes |= set(path)
-        for u, v in itertools.pairwise(path):
-            for x, y in ((u, v), (v, u)):
-                for key in graph.get_edge_data(x, y, default={}):
-                    chosen.add(str(key))
-    return nodes, chosen
-
-
-def _short(iri: str) -> str:
-    """The reference :mod:`kgraph.models` uses: a slug for our resources, else the IRI."""
-    return iri[len(KGR) :] if iri.startswith(KGR) else iri
+    for p in walk.shortest(graph, a, b, MAX_PATHS):
+        found |= set(p)
+        chosen |= walk.claims_on(graph, p)
+    return found, chosen
 
 
 def _from_construct(
@@ -687,13 +587,6 @@ def _from_construct(
     return nodes, chosen
 
 
-_BACKED = """
-SELECT ?claim ?s ?p ?o WHERE {
-  %s
-  ?claim a kg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-}"""
-
-
 def _assemble(
     backend: Backend,
     nodes: set[str],
@@ -704,7 +597,9 @@ def _assemble(
 ) -> Subgraph:
     """Fetch the triples of the chosen entities and claims, for both views."""
     claim_triples = (
-        _construct(backend, claims_query(values_block("claim", _nodes(claims))), timeout) if claims else []
+        _construct(backend, patterns.claims_query(values_block("claim", _nodes(claims))), timeout)
+        if claims
+        else []
     )
     attributers = {
         t.object.value
@@ -713,7 +608,7 @@ def _assemble(
     } - nodes
     everyone = nodes | attributers
     entity_triples = (
-        _construct(backend, entities_query(values_block("entity", _nodes(everyone))), timeout)
+        _construct(backend, patterns.entities_query(values_block("entity", _nodes(everyone))), timeout)
         if everyone
         else []
     )
@@ -721,7 +616,9 @@ def _assemble(
     # the selection only when their claim does; the rest (types, labels...) describe the entity.
     backed: dict[Triple, set[str]] = defaultdict(set)
     if everyone:
-        for row in _rows(backend, _BACKED % values_block("s", _nodes(everyone)), timeout):
+        for row in _rows(
+            backend, patterns.fill(patterns.BACKED, values_block("s", _nodes(everyone))), timeout
+        ):
             c, s, p, o = row["claim"], row["s"], row["p"], row["o"]
             if (
                 isinstance(c, NamedNode)
@@ -753,7 +650,7 @@ def _assemble(
     source_triples = (
         _construct(
             backend,
-            "CONSTRUCT { ?src ?p ?o } WHERE { " + values_block("src", _nodes(sources)) + " ?src ?p ?o }",
+            patterns.fill(patterns.SOURCES_OF, values_block("src", _nodes(sources))),
             timeout,
         )
         if sources

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, computed_field
 from pyoxigraph import RdfFormat, serialize
 
-from kgraph.models import date_datatype
+from kgraph.mapping import DATE_DATATYPES
+from kgraph.models import date_datatype_iri
 from kgraph.namespaces import DCT, KG, OA, RDF, RDFS, SCHEMA, SH, SKOS, XSD, compact_iri
 from kgraph.sources import SourceDocument, SourceText, match_source_text
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from kgraph.api import KGraph
 
 
-DATE_TYPES = frozenset(XSD + t for t in ("date", "gYearMonth", "gYear", "gMonthDay", "gMonth"))
+DATE_TYPES = DATE_DATATYPES
 INTEGER_TYPES = frozenset(XSD + t for t in ("integer", "nonNegativeInteger"))
 LABEL_WIDTH = 50
 
@@ -366,13 +367,13 @@ class _Checker:
 
         for s, p, o in self.graph:
             if isinstance(o, Literal) and str(o.datatype) in DATE_TYPES:
-                expected = str(o.datatype).removeprefix(XSD)
+                expected = compact_iri(str(o.datatype))
                 try:
-                    ok = date_datatype(str(o)) == expected
+                    ok = date_datatype_iri(str(o)) == str(o.datatype)
                 except ValueError:
                     ok = False
                 if not ok:
-                    self.add(s, "date-valid", f"not a valid xsd:{expected}", FIX_DATE, p, o)
+                    self.add(s, "date-valid", f"not a valid {expected}", FIX_DATE, p, o)
 
     def check_evidence(self) -> None:
         g = self.graph

@@ -51,6 +51,11 @@ class KG(DefinedNamespace):
     approximate: URIRef
     item: URIRef
     textLength: URIRef
+    since: URIRef
+    curatedQualifier: URIRef
+    curatorTitle: URIRef
+    notStated: URIRef
+    retrieved: URIRef
     supports: URIRef
     contradicts: URIRef
     participant: URIRef
@@ -106,7 +111,7 @@ class KG(DefinedNamespace):
     followed: URIRef
     transitedAirspaceOf: URIRef
     strengthened: URIRef
-    enabled: URIRef
+    gaveAdvantageIn: URIRef
     benefitsFrom: URIRef
     dependsOn: URIRef
     shapesBalanceOfPowerIn: URIRef

@@ -14,7 +14,7 @@ from kgraph.cli import export as _export  # noqa: F401
 from kgraph.cli import lookup as _lookup  # noqa: F401
 from kgraph.cli import query as _query  # noqa: F401
 from kgraph.cli import validate as _validate  # noqa: F401
-from kgraph.cli.base import app, fail
+from kgraph.cli.base import app, fail, flag_message
 from kgraph.errors import EXIT_USAGE, KGraphError
 
 EXIT_INTERNAL = 3
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except KGraphError as e:
         if debug:
             raise
-        fail(str(e).replace("\n", " "))
+        fail(flag_message(e).replace("\n", " "))
         return e.exit_code
     except KeyboardInterrupt:
         fail("interrupted")

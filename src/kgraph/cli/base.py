@@ -66,6 +66,22 @@ app = _Typer(
 )
 
 
+FLAGS = {"source_texts": "--source-text", "attributed_to": "--attributed-to", "id": "--id", "type": "--type"}
+"""Library parameter -> the CLI flag that sets it, where the two are not spelled alike."""
+
+
+def flag_message(error: Exception) -> str:
+    """A library error as the CLI user reads it: a parameter's name becomes its flag."""
+    from kgraph.errors import ParameterError
+
+    if isinstance(error, ParameterError):
+        flag = FLAGS.get(error.parameter, "--" + error.parameter.replace("_", "-"))
+        # "--depth must be at least 1", but "--since: 'x' is not a date"
+        joiner = " " if error.problem.startswith("must ") else ": "
+        return f"{flag}{joiner}{error.problem}"
+    return str(error)
+
+
 def _print_version(value: bool) -> None:
     if value:
         from kgraph import __version__

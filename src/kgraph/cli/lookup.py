@@ -26,6 +26,7 @@ from kgraph.cli.base import (
     fail,
     open_graph,
 )
+from kgraph.present import mark
 
 if TYPE_CHECKING:
     from kgraph.lookup import ActorCard, ClaimView, EntityRef, Hop, LiteralRef
@@ -58,9 +59,18 @@ UntilOption = Annotated[
 CLAIM_TABLE = ["subject", "relation", "object", "figure", "modality", "attributed_to", "evidence"]
 CLAIM_COLUMNS = [
     *("id", "key", "subject", "subject_id", "relation", "predicate", "object", "object_id", "figure"),
+    *("event", "event_when"),
     *("point_in_time", "start", "end", "duration", "value", "min_value", "max_value", "unit"),
-    *("share", "share_of", "approximate", "item", "modality", "attributed_to", "source", "evidence"),
-    *("quote", "text", "note"),
+    *("share", "share_of", "approximate", "item", "since", "modality", "by_curators", "curated", "via"),
+    *("attributed_to", "source", "evidence", "quote", "text", "note"),
+]
+ExactOption = Annotated[
+    bool,
+    typer.Option(
+        "--exact",
+        help="Only the actor itself: leave out what its parts, members and events say "
+        "(docs/cli.md, Roll-up).",
+    ),
 ]
 LINK_COLUMNS = ["figure", "modality", "attributed_to", "claim", "evidence"]
 
@@ -83,10 +93,21 @@ def _emit(
         text = render_rows(nested if nested is not None else flat, fmt)
     else:
         cols = list(table if fmt == "table" else (columns or table))
-        if fmt == "table" and any(r.get("quote") for r in flat) and "quote" not in cols:
-            cols.append("quote")
+        for extra in ("via", "quote"):
+            if fmt == "table" and any(r.get(extra) for r in flat) and extra not in cols:
+                cols.append(extra)
         text = render_rows(flat, fmt, cols)
+        if fmt == "table" and _has_mark(flat, cols):
+            from kgraph.present import CURATORS_LEGEND
+
+            text += CURATORS_LEGEND + "\n"
     typer.echo(text, nl=False)
+
+
+def _has_mark(rows: Sequence[Mapping[str, Any]], cols: Sequence[str]) -> bool:
+    from kgraph.present import CURATORS_MARK
+
+    return any(CURATORS_MARK in str(r.get(c) or "") for r in rows for c in cols)
 
 
 def _dump(model: Any) -> Any:
@@ -110,8 +131,10 @@ def _modality_phrase(claim: ClaimView) -> str:
 
 def _details(claim: ClaimView, lead: str) -> str:
     from kgraph.lookup import evidence_text
+    from kgraph.present import mark
 
-    parts = [lead, claim.figure, _modality_phrase(claim), evidence_text(claim.evidence)]
+    modality = mark(_modality_phrase(claim), claim.by_curators)
+    parts = [lead, claim.figure, modality, evidence_text(claim.evidence)]
     return " · ".join(p for p in parts if p)
 
 
@@ -125,7 +148,7 @@ def _name(ref: EntityRef | LiteralRef) -> str:
 
 def card_text(card: ActorCard) -> str:
     """The card as a person reads it: facts first, then claims grouped by relation."""
-    from kgraph.lookup import evidence_text
+    from kgraph.views import evidence_text, via_text
 
     fields = [
         ("id", card.id if ":" in card.id else f"kgr:{card.id}"),
@@ -171,7 +194,15 @@ def card_text(card: ActorCard) -> str:
         lead = f"{c.subject.label} {c.predicate.label} {_name(c.object)}"
         body += ["  " + _details(c, lead), *_quotes(c, "    ")]
     section(f"Claims attributed to {card.label}", body)
-    return "\n".join(lines) + "\n"
+    body = []
+    for c in card.through:
+        lead = f"{c.subject.label} {c.predicate.label} {_name(c.object)}"
+        body += ["  " + _details(c, lead), f"    {via_text(c.via)}", *_quotes(c, "    ")]
+    section("Through its parts, members and events (--exact leaves them out)", body)
+    text = "\n".join(lines) + "\n"
+    from kgraph.present import CURATORS_LEGEND, CURATORS_MARK
+
+    return text + ("\n" + CURATORS_LEGEND + "\n" if CURATORS_MARK in text else "")
 
 
 @app.command("show")
@@ -180,6 +211,7 @@ def show_command(
         str, typer.Argument(metavar="NAME", help="Actor or event: label, alias, slug, CURIE or IRI.")
     ],
     source_text: SourceTextOption = None,
+    exact: ExactOption = False,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -187,7 +219,7 @@ def show_command(
 ) -> None:
     """An actor's or event's card: names, ids, and every claim about it, grouped by relation."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    card = open_graph(graph, store, endpoint).show(name, source_texts=_paths(source_text))
+    card = open_graph(graph, store, endpoint).show(name, source_texts=_paths(source_text), exact=exact)
     if fmt == "table":
         typer.echo(card_text(card), nl=False)
         return
@@ -244,6 +276,7 @@ def claims_command(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    exact: ExactOption = False,
     source_text: SourceTextOption = None,
     graph: GraphOption = None,
     store: StoreOption = None,
@@ -262,8 +295,18 @@ def claims_command(
         since=since,
         until=until,
         source_texts=_paths(source_text),
+        exact=exact,
     )
-    _emit(fmt, [c.row() for c in found], CLAIM_TABLE, CLAIM_COLUMNS, [_dump(c) for c in found])
+    _emit(fmt, [_table_row(c, fmt) for c in found], CLAIM_TABLE, CLAIM_COLUMNS, [_dump(c) for c in found])
+
+
+def _table_row(claim: ClaimView, fmt: str) -> dict[str, Any]:
+    """A claim's flat row; on screen a curator-inferred claim's modality carries the mark."""
+
+    row = claim.row()
+    if fmt == "table":
+        row["modality"] = mark(str(row["modality"]), claim.by_curators)
+    return row
 
 
 # ---------------------------------------------------------------- actors, sources, events, stats
@@ -300,12 +343,26 @@ def sources_command(
 ) -> None:
     """The source documents, with the SHA-256 and length that let anyone check a copy of the text."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    from kgraph.models import SOURCE_RECORD_FIELDS
+    from kgraph.present import mark
+
     found = open_graph(graph, store, endpoint).sources()
-    flat = [s.model_dump() for s in found]
-    if fmt == "table":  # the full hash is in every other format
-        flat = [s | {"sha256": s["sha256"][:12] + "…" if s["sha256"] else None} for s in flat]
-    columns = ["id", "title", "claims", "length", "language", "file_name", "sha256", "description", "iri"]
-    _emit(fmt, flat, ["id", "title", "claims", "length", "sha256"], columns, [_dump(s) for s in found])
+    flat = []
+    for s in found:
+        row = s.model_dump()
+        for name in s.not_stated:
+            row[name] = "not stated"
+        row["not_stated"] = "; ".join(s.not_stated) or None
+        if fmt == "table":  # the full hash is in every other format
+            row["sha256"] = row["sha256"][:12] + "…" if row["sha256"] else None
+            row["title"] = mark(row["title"], s.title_by_curators)
+        flat.append(row)
+    record = list(SOURCE_RECORD_FIELDS)
+    columns = ["id", "title", "title_by_curators", "claims", "length", "language", "file_name", "sha256"]
+    columns += [*record, "not_stated", "description", "iri"]
+    # On screen, only the record fields some source gives or declares not stated.
+    table = ["id", "title", "claims", "length", "sha256", *(f for f in record if any(r.get(f) for r in flat))]
+    _emit(fmt, flat, table, columns, [_dump(s) for s in found])
 
 
 @app.command("events")
@@ -315,19 +372,23 @@ def events_command(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    exact: ExactOption = False,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """A timeline of the events, oldest first, each date at its own precision; undated events last."""
+    from kgraph.dates import marked_period
+
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
     found = open_graph(graph, store, endpoint).events(
-        since=since, until=until, participant=participant or None
+        since=since, until=until, participant=participant or None, exact=exact
     )
     flat = [
         {
-            "when": e.when,
+            "when": marked_period(e.date, e.start, e.end, e.by_curators) if fmt == "table" else e.when,
+            "by_curators": "; ".join(e.by_curators) or None,
             "event": e.label,
             "id": e.id,
             "date": e.date,
@@ -339,7 +400,10 @@ def events_command(
         }
         for e in found
     ]
-    columns = ["when", "event", "id", "date", "start", "end", "participants", "locations", "description"]
+    columns = [
+        *("when", "event", "id", "date", "start", "end", "by_curators", "participants", "locations"),
+        "description",
+    ]
     _emit(fmt, flat, ["when", "event", "participants"], columns, [_dump(e) for e in found])
 
 
@@ -439,6 +503,7 @@ def path_command(
 def neighbors_command(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The actor or event at the centre.")],
     depth: Annotated[int, typer.Option("--depth", metavar="N", help="How many hops out to go.")] = 1,
+    exact: ExactOption = False,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -446,7 +511,7 @@ def neighbors_command(
 ) -> None:
     """Actors and events within --depth hops, each with the claims that connect it."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    result = open_graph(graph, store, endpoint).neighbors(name, depth=depth)
+    result = open_graph(graph, store, endpoint).neighbors(name, depth=depth, exact=exact)
     flat = [
         row
         for n in result.neighbors
