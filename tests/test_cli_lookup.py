@@ -33,7 +33,7 @@ Betastan
 Relations: Betastan → …
   attacked →
     Délta Valley · 2021-03 · asserted · tiny@154-211
-  grants base to →
+  grants a base to →
     Alphaland Intelligence Service · alleged (hedged) · tiny@212-283
 
 Relations: … → Betastan
@@ -187,7 +187,7 @@ Attack on the Delta Valley  date                 2021-03                        
 Attack on the Delta Valley  location             Délta Valley                                                                       curatorInferred*                   tiny@154-211
 Attack on the Delta Valley  participant          Betastan                                                                           asserted                           tiny@154-211
 Betastan                    attacked             Délta Valley                    2021-03                                            asserted                           tiny@154-211
-Betastan                    grants base to       Alphaland Intelligence Service                                                     alleged                            tiny@212-283
+Betastan                    grants a base to     Alphaland Intelligence Service                                                     alleged                            tiny@212-283
 Omega Corp & "Sons" <Ltd>   provided mapping to  Betastan                        maps of the Delta Valley                           asserted                           tiny@346-403
 * added by the curators: not stated in the source
 """
@@ -286,7 +286,7 @@ def test_claims_by_id_takes_what_path_prints(run_cli) -> None:  # type: ignore[n
         == """\
 subject                    relation             object                          figure                    modality  attributed_to  evidence
 -------------------------  -------------------  ------------------------------  ------------------------  --------  -------------  ------------
-Betastan                   grants base to       Alphaland Intelligence Service                            alleged                  tiny@212-283
+Betastan                   grants a base to     Alphaland Intelligence Service                            alleged                  tiny@212-283
 Omega Corp & "Sons" <Ltd>  provided mapping to  Betastan                        maps of the Delta Valley  asserted                 tiny@346-403
 """
     )
@@ -391,7 +391,7 @@ def test_path(run_cli) -> None:  # type: ignore[no-untyped-def]
         == """\
 path  hop  from                            relation               to                         figure                    modality  attributed_to  claim                       evidence
 ----  ---  ------------------------------  ---------------------  -------------------------  ------------------------  --------  -------------  --------------------------  ------------
-1     1    Alphaland Intelligence Service  ← grants base to       Betastan                                             alleged                  kgr:claim-a3195a02ddfab514  tiny@212-283
+1     1    Alphaland Intelligence Service  ← grants a base to     Betastan                                             alleged                  kgr:claim-a3195a02ddfab514  tiny@212-283
 1     2    Betastan                        ← provided mapping to  Omega Corp & "Sons" <Ltd>  maps of the Delta Valley  asserted                 kgr:claim-a785fd2dd1607a4b  tiny@346-403
 """
     )

@@ -44,28 +44,26 @@ _NODE_AND_EVIDENCE = """
 """
 
 
+def _whole(var: str, pattern: str) -> str:
+    """A CONSTRUCT of every node ``pattern`` binds to ``?var`` with its evidence or mentions."""
+    return (
+        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
+        f"  {{ SELECT DISTINCT ?{var} WHERE {{ {pattern} }} }}\n" + _NODE_AND_EVIDENCE.format(var=var) + "}"
+    )
+
+
 def claims_query(claim_pattern: str) -> str:
     """A CONSTRUCT giving, for every ``?claim`` that ``claim_pattern`` binds, the triples
     :func:`kgraph.mapping.from_triples` needs to rebuild it (the claim node and its evidence).
 
     ``claim_pattern`` is built from this module's fragments and VALUES blocks.
     """
-    return (
-        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
-        f"  {{ SELECT DISTINCT ?claim WHERE {{ {claim_pattern} }} }}\n"
-        + _NODE_AND_EVIDENCE.format(var="claim")
-        + "}"
-    )
+    return _whole("claim", claim_pattern)
 
 
 def entities_query(entity_pattern: str) -> str:
     """Like :func:`claims_query` for actors and events bound to ``?entity``: types, labels, mentions."""
-    return (
-        "CONSTRUCT { ?s ?p ?o } WHERE {\n"
-        f"  {{ SELECT DISTINCT ?entity WHERE {{ {entity_pattern} }} }}\n"
-        + _NODE_AND_EVIDENCE.format(var="entity")
-        + "}"
-    )
+    return _whole("entity", entity_pattern)
 
 
 def claims_about(values: str) -> str:

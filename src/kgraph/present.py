@@ -6,6 +6,7 @@ No heavy imports here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping
 from decimal import Decimal
@@ -43,14 +44,38 @@ _KNOWN_PREDICATES = {
 
 
 def relation_label(predicate: str) -> str:
-    """``suppliesArmsTo`` or ``kg:suppliesArmsTo`` -> ``supplies arms to``; CURIEs of others by name."""
+    """``kg:suppliesArmsTo`` (or ``suppliesArmsTo``) -> its ``rdfs:label`` in the ontology,
+    "supplies arms to"; standard terms by their usual names; anything else by its local name,
+    its camelCase spread into words."""
     if predicate in _KNOWN_PREDICATES:
         return _KNOWN_PREDICATES[predicate]
     local = predicate.split(":", 1)[1] if predicate.startswith("kg:") else predicate
+    if label := ontology_labels().get(local):
+        return label
     if ":" in local or "/" in local:
         local = re.split(r"[:/#]", local)[-1]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
-    return words
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+
+
+@functools.cache
+def ontology_labels() -> dict[str, str]:
+    """kg: local name -> its English ``rdfs:label``, read once from the shipped ontology."""
+    from importlib import resources
+
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    from kgraph.namespaces import KG, RDFS
+
+    out: dict[str, str] = {}
+    folder = resources.files("kgraph") / "ontology"
+    for name in ("kgraph.ttl", "relations.ttl"):
+        data = (folder / name).read_bytes()
+        for t in parse(data, format=RdfFormat.TURTLE):
+            s, o = t.subject, t.object
+            is_label = t.predicate.value == RDFS + "label" and isinstance(o, Literal)
+            if is_label and o.language == "en" and s.value.startswith(KG):
+                out[s.value[len(KG) :]] = o.value
+    return out
 
 
 def _number(value: Decimal) -> str:

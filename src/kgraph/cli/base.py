@@ -135,6 +135,15 @@ EndpointOption = Annotated[
 ]
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+ExactOption = Annotated[
+    bool,
+    typer.Option(
+        "--exact",
+        help="Only the actor itself: leave out what its parts, members and events say "
+        "(docs/cli.md, Roll-up).",
+    ),
+]
+
 FormatOption = Annotated[
     str,
     typer.Option(

@@ -16,6 +16,7 @@ import typer
 from kgraph.cli.base import (
     ROW_FORMATS,
     EndpointOption,
+    ExactOption,
     GraphOption,
     StoreOption,
     app,
@@ -50,6 +51,7 @@ def export_command(
     max_hops: Annotated[
         int, typer.Option("--max-hops", metavar="N", help="Longest path --path looks for.")
     ] = 4,
+    exact: ExactOption = False,
     predicate: Annotated[
         list[str] | None,
         typer.Option(
@@ -236,6 +238,7 @@ def export_command(
         construct=read_query_argument(construct) if construct is not None else None,
         allow_service=allow_service,
         max_hops=max_hops,
+        exact=exact,
     )
     sub = select(open_graph(graph, store, endpoint), selection, timeout=seconds)
     data = export_subgraph(sub, exporter, options)

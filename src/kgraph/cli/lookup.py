@@ -18,6 +18,7 @@ import typer
 from kgraph.cli.base import (
     ROW_FORMATS,
     EndpointOption,
+    ExactOption,
     FormatOption,
     GraphOption,
     StoreOption,
@@ -63,14 +64,6 @@ CLAIM_COLUMNS = [
     *("point_in_time", "start", "end", "duration", "value", "min_value", "max_value", "unit"),
     *("share", "share_of", "approximate", "item", "since", "modality", "by_curators", "curated", "via"),
     *("attributed_to", "source", "evidence", "quote", "text", "note"),
-]
-ExactOption = Annotated[
-    bool,
-    typer.Option(
-        "--exact",
-        help="Only the actor itself: leave out what its parts, members and events say "
-        "(docs/cli.md, Roll-up).",
-    ),
 ]
 LINK_COLUMNS = ["figure", "modality", "attributed_to", "claim", "evidence"]
 
