@@ -19,6 +19,7 @@ from kgraph.export import ExportOptions, export, export_subgraph, get_exporter
 from kgraph.export.graphviz import dot_source, quote
 from kgraph.mapping import dataset_triples
 from kgraph.models import Claim, Dataset, Entity, Evidence, LiteralValue, Qualifiers, Source
+from kgraph.present import CURATORS_LEGEND, relation_label
 from kgraph.subgraph import Selection, Subgraph, select
 
 from .conftest import TINY_TTL
@@ -279,7 +280,7 @@ def test_non_latin_labels(tmp_path: Path) -> None:
 def test_claims_view_draws_claim_nodes(whole: Subgraph) -> None:
     svg = run_dot(dot_source(whole, ExportOptions(view="claims")))
     labels = set(svg_nodes(svg).values())
-    assert "grants base to" in labels
+    assert relation_label("grantsBaseTo") in labels  # the ontology's label, however it reads
     assert any(x.startswith("supplies arms to (60%") for x in labels)
 
 
@@ -356,7 +357,9 @@ def test_a_date_only_the_curators_give_is_marked(tmp_path: Path) -> None:
     labels = {v.replace("\n", " ") for v in svg_nodes(svg).values()}
     assert "Offensive 19 Sep 2023*" in labels  # the article gives the day, the curators the year
     assert "Treaty 10 Nov 2020" in labels  # the article's own date: no mark
-    assert "* date added by the curators" in source  # the legend explains the mark
+    assert CURATORS_LEGEND in source  # the legend explains the mark
+    offensive = next(x for x in source.splitlines() if 'label="Offensive' in x)
+    assert "date added by the curators: not stated in the source" in offensive  # and so does the tooltip
     plain = dot_source(select(offensive_graph(tmp_path), Selection(focus=("Treaty",))), ExportOptions())
     assert "*" not in plain
 
@@ -429,3 +432,109 @@ def test_dot_is_looked_up_once_per_picture(
     monkeypatch.setattr(gv, "dot_program", counted)
     export_subgraph(whole, fmt)
     assert calls == [fmt]
+
+
+def curators_graph(tmp_path: Path) -> kgraph.KGraph:
+    """What the curators add, as in the article: a bound they read into "billions" (a curated
+    value, on an asserted claim), a claim they infer whole (the airlift), and a date only they
+    give (the offensive's year); beside them an asserted claim with nothing of theirs."""
+    sales = claim(
+        "ayland",
+        "suppliesArmsTo",
+        "beeland",
+        min_value=Decimal("1000000000"),
+        unit="USD",
+        approximate=True,
+        item="armaments",
+        since="conflict",
+    ).model_copy(update={"curated": ["min_value"], "text": "Ayland sold Beeland arms worth billions."})
+    source = Source(id="t", title="A test text", sha256="0" * 64, length=1000)
+    ds = Dataset(
+        source=source,
+        actors=[
+            actor("ayland", "Ayland"),
+            actor("beeland", "Beeland"),
+            actor("forces", "Bee forces", "ArmedForces"),
+        ],
+        events=[
+            Entity(id="conflict", type="Event", label="The conflict", mentions=[Evidence(start=0, end=5)]),
+            Entity(id="offensive", type="Event", label="Offensive", mentions=[Evidence(start=0, end=5)]),
+        ],
+        claims=[
+            Claim.model_validate(sales.model_dump()),  # through the validator, as a dataset is read
+            claim("ayland", "airliftedSuppliesTo", "forces", "curatorInferred"),
+            claim("ayland", "allyOf", "beeland"),
+            claim("offensive", "participant", "beeland"),
+            Claim(
+                subject="offensive",
+                predicate="dcterms:date",
+                object=LiteralValue(value="2023-09-19", datatype="xsd:date"),
+                text="The offensive began on 19 September 2023.",
+                modality="curatorInferred",
+                evidence=[Evidence(start=0, end=10)],
+            ),
+        ],
+    )
+    path = tmp_path / "curators.ttl"
+    path.write_text(to_turtle(dataset_triples(ds)), encoding="utf-8")
+    return kgraph.open(path)
+
+
+def _edge_texts(svg: bytes) -> dict[str, tuple[str, str]]:
+    """SVG edge id -> (its label, lines joined by spaces; its tooltip)."""
+    out = {}
+    for eid, g in svg_groups(svg, "edge").items():
+        label = " ".join(" ".join(t.text or "" for t in g.iter(f"{SVG}text")).split())
+        tip = next((a.get(f"{XLINK}title") or "" for a in g.iter(f"{SVG}a")), "")
+        out[eid] = (label, tip)
+    return out
+
+
+def test_what_the_curators_added_is_marked_in_pictures(tmp_path: Path) -> None:
+    sub = select(curators_graph(tmp_path))
+    source = dot_source(sub, ExportOptions(merge="none"))
+    svg = run_dot(source)  # valid, and no warning from dot
+    edges = {label: tip for label, tip in _edge_texts(svg).values()}
+    # The whole claim is the curators': the relation is marked, the tooltip says so.
+    assert "airlifted supplies to*" in edges
+    assert "* claim added by the curators: not stated in the source" in edges["airlifted supplies to*"]
+    # Only the bound is the curators' reading of "billions": the figure marks it, not the claim.
+    sales = next(label for label in edges if label.startswith("supplies arms to"))
+    assert sales == (
+        "supplies arms to at least 1 billion* USD (approximate), armaments, since the start of The conflict"
+    )
+    assert "* min value added by the curators: not stated in the source" in edges[sales]
+    assert "claim added by the curators" not in edges[sales]
+    # Nothing of theirs, no mark.
+    assert "ally of" in edges and "curators" not in edges["ally of"]
+    legend = next(g for g in svg_groups(svg, "node").values() if g.findtext(f"{SVG}title") == "legend")
+    assert CURATORS_LEGEND in [t.text for t in legend.iter(f"{SVG}text")]
+    assert CURATORS_LEGEND not in dot_source(sub, ExportOptions(legend=False))
+
+
+def test_marks_survive_merging_and_the_claims_view(tmp_path: Path) -> None:
+    sub = select(curators_graph(tmp_path))
+    merged = _edge_texts(run_dot(dot_source(sub, ExportOptions(merge="pair"))))
+    labels = {label for label, _ in merged.values()}
+    assert "airlifted supplies to*" in labels
+    pair = next(label for label in labels if "ally of" in label)
+    assert pair.startswith("• ally of • supplies arms to: at least 1 billion* USD")
+    claim_svg = run_dot(dot_source(sub, ExportOptions(view="claims")))
+    nodes = {" ".join(v.split()) for v in svg_nodes(claim_svg).values()}
+    assert "airlifted supplies to*" in nodes
+    assert any(n.startswith("supplies arms to (at least 1 billion* USD") for n in nodes)
+    assert "ally of" in nodes
+    claims = dot_source(sub, ExportOptions(view="claims"))
+    airlift = next(x for x in claims.splitlines() if 'label="airlifted supplies to*"' in x)
+    assert "* claim added by the curators: not stated in the source" in airlift
+    assert CURATORS_LEGEND in claims
+
+
+def test_the_curators_legend_only_when_a_mark_is_drawn(tiny: kgraph.KGraph) -> None:
+    # The tiny story's attack location is curator-inferred, and drawn.
+    whole = run_dot(dot_source(select(tiny), ExportOptions()))
+    assert "location*" in {label for label, _ in _edge_texts(whole).values()}
+    assert CURATORS_LEGEND.encode() in whole
+    # Around Alphaland nothing is the curators': no mark and no legend line.
+    small = dot_source(select(tiny, Selection(focus=("Alphaland",))), ExportOptions())
+    assert "*" not in small and "curators" not in small.replace("inferred by the curators", "")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -18,6 +20,8 @@ from .conftest import TINY_TTL
 
 OMEGA = 'Omega Corp & "Sons" <Ltd>'
 ARMS = KGR + "claim-4118dc2ef3a96df1"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+GEXF = "{http://www.gexf.net/1.2draft}"
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +126,8 @@ def test_property_claims_are_node_attributes(tmp_path: Path, fmt: str, view: str
         nodes = dict(_read(fmt, data).nodes(data=True))
     ayland, offensive, treaty = nodes[KGR + "a"], nodes[KGR + "offensive"], nodes[KGR + "treaty"]
     assert ayland["characteristic"] == "Shiite-majority; a secular society"
-    assert offensive["date"] == "2023-09-19" and offensive["date_by_curators"] in (True, "true")
-    assert treaty["date"] == "2020-11-10" and treaty["date_by_curators"] in (False, "false")
+    assert offensive["date"] == "2023-09-19" and offensive["date_by_curators"] is True
+    assert treaty["date"] == "2020-11-10" and treaty["date_by_curators"] is False
     # 3 claims between entities are edges (or claim nodes); the 5 property claims are attributes.
     assert len(sub.claims) == 8 and sub.property_claims() == 5
 
@@ -133,3 +137,99 @@ def test_cypher_carries_property_claims(tmp_path: Path) -> None:
 
     out = str(export_subgraph(select(offensive_graph(tmp_path)), "cypher"))
     assert "n.`characteristic` = 'Shiite-majority; a secular society'" in out
+
+
+SALES_FIGURE = "at least 1 billion* USD (approximate), armaments, since the start of The conflict"
+
+
+def _by_relation(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(d["relation"]): d for d in edges}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_what_the_curators_added_is_a_typed_field(tmp_path: Path, fmt: str) -> None:
+    from .test_export_graphviz import curators_graph
+
+    data = str(export_subgraph(select(curators_graph(tmp_path)), fmt))
+    # Declared with a type, so Gephi and Cytoscape make boolean columns of them.
+    root = ET.fromstring(data)
+    if fmt == "graphml":
+        declared = {
+            (k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.iter(f"{GRAPHML}key")
+        }
+    else:
+        declared = {
+            (attrs.get("class"), a.get("title")): a.get("type")
+            for attrs in root.iter(f"{GEXF}attributes")
+            for a in attrs.iter(f"{GEXF}attribute")
+        }
+    assert declared[("edge", "by_curators")] == "boolean"
+    assert declared[("edge", "curated")] == "string"
+    assert declared[("node", "date_by_curators")] == "boolean"
+    back = _read(fmt, data)
+    edges = _by_relation([d for _, _, d in back.edges(data=True)])
+    assert edges["supplies arms to"]["by_curators"] is False
+    assert edges["supplies arms to"]["curated"] == "min_value"
+    assert edges["supplies arms to"]["figure"] == SALES_FIGURE
+    assert edges["airlifted supplies to"]["by_curators"] is True
+    assert edges["airlifted supplies to"]["curated"] == ""
+    assert edges["ally of"]["by_curators"] is False and edges["ally of"]["curated"] == ""
+    dated = {back.nodes[n]["label"]: back.nodes[n]["date_by_curators"] for n in back.nodes}
+    assert dated == {
+        "Ayland": False,
+        "Beeland": False,
+        "Bee forces": False,
+        "The conflict": False,
+        "Offensive": True,
+    }
+
+
+def test_cytoscape_json_lists_the_curated_fields(tmp_path: Path) -> None:
+    from .test_export_graphviz import curators_graph
+
+    sub = select(curators_graph(tmp_path))
+    doc = json.loads(str(export_subgraph(sub, "cyjs")))
+    edges = _by_relation([e["data"] for e in doc["elements"]["edges"]])
+    assert edges["supplies arms to"]["curated"] == ["min_value"]
+    assert edges["supplies arms to"]["by_curators"] is False
+    assert edges["supplies arms to"]["figure"] == SALES_FIGURE
+    assert (
+        edges["airlifted supplies to"]["curated"] == []
+        and edges["airlifted supplies to"]["by_curators"] is True
+    )
+    nodes = {n["data"]["name"]: n["data"] for n in doc["elements"]["nodes"]}
+    assert nodes["Offensive"]["date_by_curators"] is True and nodes["Ayland"]["date_by_curators"] is False
+    claims = json.loads(str(export_subgraph(sub, "cyjs", ExportOptions(view="claims"))))
+    claim_nodes = [n["data"] for n in claims["elements"]["nodes"] if n["data"]["kind"] == "claim"]
+    assert _by_relation(claim_nodes)["supplies arms to"]["curated"] == ["min_value"]
+    assert _by_relation(claim_nodes)["airlifted supplies to"]["by_curators"] is True
+    # The edges of the claims view are only subject/object links: nothing to mark on them.
+    assert all("curated" not in e["data"] for e in claims["elements"]["edges"])
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_claim_nodes_carry_the_curators_fields(tmp_path: Path, fmt: str) -> None:
+    from .test_export_graphviz import curators_graph
+
+    data = str(export_subgraph(select(curators_graph(tmp_path)), fmt, ExportOptions(view="claims")))
+    back = _read(fmt, data)
+    claims = _by_relation([d for _, d in back.nodes(data=True) if d["kind"] == "claim"])
+    assert claims["supplies arms to"]["curated"] == "min_value"
+    assert claims["airlifted supplies to"]["by_curators"] is True
+    assert claims["ally of"]["by_curators"] is False
+
+
+def test_cypher_says_what_the_curators_added(tmp_path: Path) -> None:
+    from .test_export_graphviz import curators_graph
+
+    out = str(export_subgraph(select(curators_graph(tmp_path)), "cypher"))
+    rels = {x.split("[r:", 1)[1].split(" ", 1)[0]: x for x in out.splitlines() if "[r:" in x}
+    assert "r.`by_curators` = true" in rels["`AIRLIFTED_SUPPLIES_TO`"]
+    sales = rels["`SUPPLIES_ARMS_TO`"]
+    assert "r.`by_curators` = false" in sales and "r.`curated` = ['min_value']" in sales
+    assert f"r.`figure` = '{SALES_FIGURE}'" in sales
+    assert "curated" not in rels["`ALLY_OF`"]  # no empty list: nothing to find with IN
+    offensive = next(x for x in out.splitlines() if "kgr:offensive" in x)
+    assert "n.`date_by_curators` = true" in offensive
+    claims = str(export_subgraph(select(curators_graph(tmp_path)), "cypher", ExportOptions(view="claims")))
+    assert "n.`curated` = ['min_value']" in claims and "n.`by_curators` = true" in claims

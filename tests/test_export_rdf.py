@@ -165,3 +165,29 @@ def test_rdfxml_refuses_a_predicate_it_cannot_write() -> None:
         rdf.rdfxml(
             [Triple(NamedNode("http://example.org/s"), NamedNode("http://example.org/1"), Literal("x"))]
         )
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld"])
+def test_what_the_curators_added_survives_an_rdf_export(tmp_path: Path, fmt: str) -> None:
+    from kgraph.mapping import from_triples
+    from kgraph.namespaces import KG, SCHEMA
+
+    from .test_export_graphviz import curators_graph
+
+    sub = select(curators_graph(tmp_path))
+    data = str(export_subgraph(sub, fmt))
+    graph = _rdflib(data, FORMATS[fmt][0])
+    kg, schema = rdflib.Namespace(KG), rdflib.Namespace(SCHEMA)
+    curated = list(graph.subject_objects(kg.curatedQualifier))
+    assert len(curated) == 1 and curated[0][1] == schema.minValue
+    sales = curated[0][0]
+    assert graph.value(sales, rdflib.RDF.predicate) == kg.suppliesArmsTo
+    assert graph.value(sales, kg.modality) == kg.asserted  # a curated value, not a curator-inferred claim
+    inferred = {graph.value(c, rdflib.RDF.predicate) for c in graph.subjects(kg.modality, kg.curatorInferred)}
+    assert inferred == {kg.airliftedSuppliesTo, rdflib.DCTERMS.date}
+    # Read back as models, the file says again what the curators added.
+    back = from_triples(parse(data.encode(), format=FORMATS[fmt][1]))
+    assert {c.predicate: c.curated for c in back.claims if c.curated} == {"suppliesArmsTo": ["min_value"]}
+    # The actors view is the network alone: the claim layer, and with it these marks, stays out.
+    actors = _rdflib(str(export_subgraph(sub, fmt, ExportOptions(view="actors"))), FORMATS[fmt][0])
+    assert (None, kg.curatedQualifier, None) not in actors and (None, kg.modality, None) not in actors

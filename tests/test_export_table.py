@@ -102,3 +102,30 @@ def test_formula_looking_labels_are_neutralized(tmp_path: Path) -> None:
     assert rows[0]["object_label"] == "'@Beeland"
     assert rows[0]["item"] == '\'=HYPERLINK("http://evil.example","click")'
     assert not any(v.startswith(("=", "+", "@")) for v in rows[0].values())
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_what_the_curators_added_has_columns_and_marks(tmp_path: Path, fmt: str, delimiter: str) -> None:
+    from .test_export_graphviz import curators_graph
+
+    rows = _rows(export(curators_graph(tmp_path), None, fmt), delimiter)
+    assert COLUMNS.index("by_curators") == COLUMNS.index("modality") + 1
+    by = {(r["relation"], r["object_label"]): r for r in rows}
+    sales = by[("supplies arms to", "Beeland")]
+    assert (sales["by_curators"], sales["curated"]) == ("false", "min_value")
+    assert (
+        sales["figure"] == "at least 1 billion* USD (approximate), armaments, since the start of The conflict"
+    )
+    assert sales["min_value"] == "1000000000"  # the raw value stays a number: the mark is in figure only
+    airlift = by[("airlifted supplies to", "Bee forces")]
+    assert (airlift["by_curators"], airlift["curated"]) == ("true", "")
+    year = by[("date", "2023-09-19")]  # a property claim the curators inferred
+    assert year["by_curators"] == "true"
+    assert (by[("ally of", "Beeland")]["by_curators"], by[("ally of", "Beeland")]["curated"]) == ("false", "")
+
+
+def test_tiny_marks_only_its_curator_inferred_claim(tiny: kgraph.KGraph) -> None:
+    rows = _rows(export(tiny, None, "csv"))
+    assert {r["key"] for r in rows if r["by_curators"] == "true"} == {"attack-location"}
+    assert all(r["by_curators"] == "false" for r in rows if r["key"] != "attack-location")
+    assert not any(r["curated"] or "*" in r["figure"] for r in rows)

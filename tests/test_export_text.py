@@ -12,6 +12,7 @@ import kgraph
 from kgraph.export import ExportOptions, export
 from kgraph.export.cypher import name, relationship_type, string
 from kgraph.export.mermaid import text as mermaid_text
+from kgraph.present import CURATORS_LEGEND, relation_label
 from kgraph.subgraph import Selection
 
 from .conftest import TINY_TTL
@@ -54,7 +55,9 @@ def test_mermaid_flowchart(tiny: kgraph.KGraph) -> None:
     assert len(edge_lines) == 7
     labels = {mermaid_decode(x.split("[", 1)[1][:-1]) for x in node_lines}
     assert OMEGA.replace('" <', '"\n<') in labels or any(lab.replace("\n", " ") == OMEGA for lab in labels)
-    assert any(x.startswith("  n") and "-.->" in x and "grants base to" in x for x in edge_lines)
+    assert any(
+        x.startswith("  n") and "-.->" in x and relation_label("grantsBaseTo") in x for x in edge_lines
+    )
     assert "classDef State fill:#9ecae1" in out
     assert "TD" in str(export(tiny, None, "mermaid", ExportOptions(rankdir="TB"))).splitlines()[0]
 
@@ -123,3 +126,34 @@ def test_hostile_labels_stay_inside_their_literals(tmp_path: Path) -> None:
     assert "x\\'}) DETACH DELETE n //" in cypher
     mermaid = str(export(kg, None, "mermaid"))
     assert "y#quot;#93;#93; --#gt; evil" in mermaid
+
+
+def test_mermaid_marks_what_the_curators_added(tmp_path: Path) -> None:
+    from .test_export_graphviz import curators_graph
+
+    kg = curators_graph(tmp_path)
+    out = str(export(kg, None, "mermaid", ExportOptions(merge="none")))
+    edges = {
+        mermaid_decode(m.group(1)).replace("\n", " "): m.group(0) for m in re.finditer(r'\|(".*?")\|', out)
+    }
+    assert "airlifted supplies to*" in edges
+    sales = next(e for e in edges if e.startswith("supplies arms to"))
+    assert " ".join(sales.split()) == (
+        "supplies arms to at least 1 billion* USD (approximate), armaments, since the start of The conflict"
+    )
+    assert "ally of" in edges
+    nodes = [
+        mermaid_decode(x.split("[", 1)[1][:-1]) for x in out.splitlines() if re.fullmatch(r"  n\d+\[.*\]", x)
+    ]
+    assert "Offensive\n19 Sep 2023*" in nodes
+    # The legend node explains the mark, unlinked, and only when asked for.
+    legend = next(x for x in out.splitlines() if x.startswith("  legend["))
+    assert mermaid_decode(legend[len("  legend[") : -1]) == CURATORS_LEGEND
+    assert not any("legend" in x for x in out.splitlines() if "-->" in x)
+    assert "legend" not in str(export(kg, None, "mermaid", ExportOptions(legend=False)))
+
+
+def test_mermaid_legend_only_with_a_mark(tiny: kgraph.KGraph) -> None:
+    assert "location*" in str(export(tiny, None, "mermaid"))  # the tiny story's curator-inferred claim
+    around = str(export(tiny, Selection(focus=("Alphaland",)), "mermaid"))
+    assert "legend" not in around and "*" not in around

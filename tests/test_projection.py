@@ -139,3 +139,43 @@ def test_claims_between_say_which_way_they_read(graph: nx.MultiDiGraph) -> None:
     )
     assert claims_between(graph, KGR + "alpha-intel", KGR + "betastan") == [(_claim("base"), "backward")]
     assert claims_between(graph, KGR + "alphaland", KGR + "omega-corp") == []
+
+
+def test_edges_say_what_the_curators_added(graph: nx.MultiDiGraph) -> None:
+    location = graph.edges[KGR + "delta-attack-2021", KGR + "delta-valley", _claim("attack-location")]
+    assert location["by_curators"] is True and location["curated"] == ""
+    others = [d for _, _, k, d in graph.edges(keys=True, data=True) if k != _claim("attack-location")]
+    assert len(others) == 6
+    assert all(d["by_curators"] is False and d["curated"] == "" for d in others)
+
+
+def test_curated_values_are_fields_and_marks() -> None:
+    from decimal import Decimal
+
+    from kgraph.models import Claim, Qualifiers
+
+    ds = load_dataset(TINY_YAML)
+    arms = next(c for c in ds.claims if c.key == "arms-share")
+    # The curators read the period into the source's words; the share is the source's.
+    read = Claim.model_validate({**arms.model_dump(), "curated": ["start", "end"]})
+    attrs = claim_edge_attributes(read)
+    assert attrs["curated"] == "start; end"
+    assert attrs["by_curators"] is False  # a reported claim: only two of its values are theirs
+    assert attrs["figure"] == "60% of Betastan's arms imports, drones, 2015*–2019*"
+    assert claim_edge_attributes(arms)["figure"] == "60% of Betastan's arms imports, drones, 2015–2019"
+    # A bound since the start of an event: the event by its label when labels are given.
+    billions = Claim.model_validate(
+        {
+            **arms.model_dump(),
+            "qualifiers": Qualifiers(min_value=Decimal(10**9), unit="USD", since="delta-attack-2021"),
+            "curated": ["min_value"],
+        }
+    )
+    labels = {KGR + "delta-attack-2021": "Attack on the Delta Valley"}
+    assert claim_edge_attributes(billions, labels)["figure"] == (
+        "at least 1 billion* USD, since the start of Attack on the Delta Valley"
+    )
+    assert (
+        claim_edge_attributes(billions)["figure"]
+        == "at least 1 billion* USD, since the start of delta-attack-2021"
+    )

@@ -34,9 +34,14 @@ def claim_edge_attributes(
 ) -> dict[str, str | float | bool]:
     """A claim as flat edge attributes (no lists, no RDF objects).
 
-    ``labels`` (node id -> label) adds ``attributed_to_label``: who reports it, readably.
+    ``labels`` (node id -> label) adds ``attributed_to_label``: who reports it, readably, and
+    names the event of a ``since`` qualifier in ``figure``. What the curators added is said
+    twice: as fields (``by_curators``, a whole curator-inferred claim; ``curated``, the
+    qualifier fields they read into the source's words, ``"; "``-joined) for tools that filter,
+    and as :data:`kgraph.present.CURATORS_MARK` in ``figure`` for people who read it.
     """
     q = claim.qualifiers
+    since = {q.since: labels[node_id(q.since)]} if labels and q.since and node_id(q.since) in labels else {}
     attrs: dict[str, str | float | bool] = {
         "claim": claim.id or "",
         "claim_key": claim.key or "",
@@ -48,7 +53,9 @@ def claim_edge_attributes(
         "attributed_to": "; ".join(claim.attributed_to),
         "source": claim.source or "",
         "evidence": "; ".join(f"{e.start}-{e.end}" for e in claim.evidence),
-        "figure": qualifier_summary(q),
+        "figure": qualifier_summary(q, curated=claim.curated, labels=since),
+        "by_curators": claim.modality == "curatorInferred",
+        "curated": "; ".join(claim.curated),
     }
     if labels is not None:
         attrs["attributed_to_label"] = "; ".join(labels.get(node_id(a), a) for a in claim.attributed_to)

@@ -3,7 +3,9 @@
 Run with ``cypher-shell -f FILE`` or paste into Neo4j Browser; running it twice changes
 nothing. Every string is a Cypher literal escaped here (backslash, quote, control characters),
 and every label or relationship type is a backtick-quoted name, so no label from the data
-can become Cypher syntax.
+can become Cypher syntax. What the curators added is in properties: ``by_curators`` (true for a
+curator-inferred claim), ``curated`` (a list of the qualifier fields they read), the marks in
+``figure``, and ``date_by_curators`` on entities.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgraph.export.base import Exporter, ExportOptions
 from kgraph.export.network import network
+from kgraph.export.style import curated_fields
 
 if TYPE_CHECKING:
     from kgraph.subgraph import Subgraph
@@ -48,6 +51,8 @@ def name(value: str) -> str:
 
 
 def literal(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -62,8 +67,17 @@ def relationship_type(predicate: str) -> str:
 
 
 def _props(data: dict[str, Any], var: str, skip: tuple[str, ...] = ()) -> str:
-    sets = [f"{var}.{name(k)} = {literal(v)}" for k, v in sorted(data.items()) if k not in skip and v != ""]
+    sets = [
+        f"{var}.{name(k)} = {literal(v)}"
+        for k, v in sorted(data.items())
+        if k not in skip and v != "" and v != []
+    ]
     return ", ".join(sets)
+
+
+def _claim_props(data: dict[str, Any]) -> dict[str, Any]:
+    # A list property, so that `WHERE 'min_value' IN r.curated` finds the curators' readings.
+    return {**data, "curated": curated_fields(data)}
 
 
 def cypher(sub: Subgraph, options: ExportOptions) -> str:
@@ -80,7 +94,7 @@ def cypher(sub: Subgraph, options: ExportOptions) -> str:
         labels = [kind] + (
             [str(data["type"])] if data.get("type") and data.get("type") not in (kind,) else []
         )
-        props = _props(dict(data), "n")
+        props = _props(_claim_props(data) if data.get("kind") == "claim" else dict(data), "n")
         lines.append(
             f"MERGE (n:Entity {{iri: {string(n)}}}) SET n:{':'.join(name(x) for x in labels)}"
             + (f", {props}" if props else "")
@@ -92,7 +106,7 @@ def cypher(sub: Subgraph, options: ExportOptions) -> str:
             lines.append(match + f"MERGE (s)-[:{name(str(data['role']).upper())}]->(o);")
             continue
         rel = name(relationship_type(str(data.get("predicate") or "")))
-        props = _props(dict(data), "r", skip=("claim",))
+        props = _props(_claim_props(data), "r", skip=("claim",))
         lines.append(
             match
             + f"MERGE (s)-[r:{rel} {{claim: {string(str(data.get('claim') or key))}}}]->(o)"

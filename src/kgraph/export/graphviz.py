@@ -20,13 +20,17 @@ from kgraph.export.style import (
     EDGE_STYLES,
     LEGEND_ORDER,
     MODALITY_ORDER,
+    curators_drew,
+    curators_notes,
     drawable,
     edge_groups,
     edge_style,
     node_label,
     node_style,
+    relation_text,
     wrap,
 )
+from kgraph.present import CURATORS_LEGEND
 from kgraph.projection import claim_network
 from kgraph.subgraph import DATE_BY_CURATORS, NODE_ATTRIBUTES
 
@@ -91,16 +95,18 @@ def _node_attrs(nid: str, data: dict[str, Any], focus: bool) -> dict[str, Any]:
         tip.append(str(data["description"]))
     if data.get("wikidata"):
         tip.append(f"Wikidata: {data['wikidata']}")
-    if data.get(DATE_BY_CURATORS):
-        tip.append(CURATORS_NOTE)
-    if not claim:  # the entity's property claims: characteristic, duration…
+    if data.get("date") and data.get(DATE_BY_CURATORS):
+        tip.append(f"date {CURATORS_NOTE}")
+    if claim:
+        tip += curators_notes(data)
+    else:  # the entity's property claims: characteristic, duration…
         tip += [
             f"{k}: {data[k]}"
             for k in sorted(data)
             if k not in NODE_ATTRIBUTES and k != DATE_BY_CURATORS and data[k] != ""
         ]
     attrs: dict[str, Any] = {
-        "label": wrap(str(data.get("label") or ""), 24) if claim else node_label(data),
+        "label": wrap(_claim_node_label(data), 24) if claim else node_label(data),
         "shape": st.shape,
         "style": st.style,
         "fillcolor": st.fill,
@@ -115,6 +121,15 @@ def _node_attrs(nid: str, data: dict[str, Any], focus: bool) -> dict[str, Any]:
         # A double, thick black border: no node type uses one, so the focus stands out.
         attrs.update(peripheries=2, penwidth=2, color="#000000")
     return attrs
+
+
+def _claim_node_label(data: dict[str, Any]) -> str:
+    """A claim node's label (relation, then its figure), with the curators' mark on the relation
+    when the whole claim is theirs; the figure already marks the values they read."""
+    label, relation = str(data.get("label") or ""), str(data.get("relation") or "")
+    if relation and label.startswith(relation):
+        return relation_text(data) + label[len(relation) :]
+    return label
 
 
 class Html(str):
@@ -212,10 +227,7 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
             }
             lines.append(f"  {ids[group.source]} -> {ids[group.target]} {_attrs(attrs)};")
     if options.legend and graph.number_of_nodes():
-        marks = {
-            "focus": any(n in focus for n in graph.nodes),
-            "curators": any(d.get("date") and d.get(DATE_BY_CURATORS) for _, d in graph.nodes(data=True)),
-        }
+        marks = {"focus": any(n in focus for n in graph.nodes), "curators": curators_drew(graph)}
         lines += _legend(types_used, modalities_used, **marks)
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -223,7 +235,7 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
 
 def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators: bool) -> list[str]:
     """A cluster holding one compact table: the focus mark, fill colours of the types drawn,
-    line styles of the modalities drawn, the curators' date mark. Every word in it is ours (no
+    line styles of the modalities drawn, the curators' mark. Every word in it is ours (no
     user text), so the HTML label is safe."""
     families = {node_style(t).family for t in types_used}
     rows = []
@@ -247,7 +259,7 @@ def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators
                 f'<TD ALIGN="LEFT"><FONT COLOR="{es.color}">{es.legend}</FONT></TD></TR>'
             )
     if curators:
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html.escape(CURATORS_NOTE)}</TD></TR>')
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html.escape(CURATORS_LEGEND)}</TD></TR>')
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
     return [
         "  subgraph cluster_legend {",

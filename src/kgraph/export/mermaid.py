@@ -1,7 +1,8 @@
 """A Mermaid flowchart of the selection (GitHub, GitLab and many wikis draw it in Markdown).
 
 Labels are quoted and every character Mermaid could read as syntax is written as one of its
-entity codes (``#quot;``, ``#lt;``, ``#35;``…); line breaks become ``<br>``.
+entity codes (``#quot;``, ``#lt;``, ``#35;``…); line breaks become ``<br>``. What the curators
+added carries :data:`kgraph.present.CURATORS_MARK`, explained by a legend node.
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kgraph.export.base import Exporter, ExportOptions
-from kgraph.export.style import NodeStyle, drawable, edge_groups, edge_style, node_label, node_style
+from kgraph.export.style import (
+    NodeStyle,
+    curators_drew,
+    drawable,
+    edge_groups,
+    edge_style,
+    node_label,
+    node_style,
+)
+from kgraph.present import CURATORS_LEGEND
 
 if TYPE_CHECKING:
     from kgraph.subgraph import Subgraph
@@ -69,6 +79,10 @@ def mermaid(sub: Subgraph, options: ExportOptions) -> str:
     for n in sub.focus:
         if n in ids:
             lines.append(f"  style {ids[n]} stroke-width:3px,stroke:#000")
+    if options.legend and curators_drew(graph):
+        # Mermaid has no legend of its own: an unlinked node, in the Graphviz legend's colours.
+        lines.append(f"  legend[{text(CURATORS_LEGEND)}]")
+        lines.append("  style legend fill:#fafafa,stroke:#bdbdbd,color:#000")
     return "\n".join(lines) + "\n"
 
 

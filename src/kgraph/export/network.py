@@ -1,6 +1,7 @@
 """Network formats for Gephi, Cytoscape and yEd: GraphML and GEXF (networkx's writers) and
 Cytoscape.js JSON. Nodes carry label and type; edges carry relation, claim id, modality and
-qualifiers as plain attributes. With ``--view claims``, claims become nodes of their own."""
+qualifiers as plain attributes, and what the curators added as fields (``by_curators``,
+``curated``, ``date_by_curators``). With ``--view claims``, claims become nodes of their own."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kgraph.export.base import Exporter, ExportOptions
+from kgraph.export.style import curated_fields
 from kgraph.projection import claim_network
+from kgraph.subgraph import DATE_BY_CURATORS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -19,6 +22,10 @@ if TYPE_CHECKING:
 def network(sub: Subgraph, options: ExportOptions) -> nx.MultiDiGraph:
     """The selection's network in the asked view, with a graph-level description."""
     graph = sub.network()
+    # On every entity, not only dated events: GraphML and GEXF then always declare the column as
+    # a boolean, and a filter on it in Gephi or Cytoscape meets no missing values.
+    for _, data in graph.nodes(data=True):
+        data.setdefault(DATE_BY_CURATORS, False)
     if (options.view or "actors") == "claims":
         graph = claim_network(graph)
     graph.graph["name"] = f"kgraph: {sub.description}"
@@ -68,11 +75,15 @@ def gexf(sub: Subgraph, options: ExportOptions) -> str:
     return "\n".join(nx.generate_gexf(graph, version="1.2draft")) + "\n"
 
 
-def _cy_safe(data: dict[str, Any]) -> dict[str, Any]:
-    """Cytoscape reserves id, source and target: a claim's source document becomes source_document."""
+def _cy_safe(data: dict[str, Any], *, claim: bool) -> dict[str, Any]:
+    """Cytoscape reserves id, source and target: a claim's source document becomes source_document.
+
+    JSON has lists, so a claim's ``curated`` fields are one (GraphML and GEXF have none)."""
     out = {k: v for k, v in data.items() if k not in ("id", "source", "target")}
     if "source" in data:
         out["source_document"] = data["source"]
+    if claim:
+        out["curated"] = curated_fields(data)
     return out
 
 
@@ -81,7 +92,8 @@ def cytoscape_json(sub: Subgraph, options: ExportOptions) -> str:
     graph = network(sub, options)
     nodes: list[dict[str, Any]] = []
     for n, data in sorted(graph.nodes(data=True)):
-        nodes.append({"data": {**_cy_safe(data), "id": n, "name": data.get("label", n)}})
+        claim = data.get("kind") == "claim"
+        nodes.append({"data": {**_cy_safe(data, claim=claim), "id": n, "name": data.get("label", n)}})
     edges: list[dict[str, Any]] = []
     for i, (s, o, key, data) in enumerate(
         sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
@@ -92,7 +104,7 @@ def cytoscape_json(sub: Subgraph, options: ExportOptions) -> str:
         edges.append(
             {
                 "data": {
-                    **_cy_safe(data),
+                    **_cy_safe(data, claim=not data.get("role")),
                     "id": edge_id,
                     "source": s,
                     "target": o,

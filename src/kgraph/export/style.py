@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kgraph.export.base import MERGES
+from kgraph.present import CURATORS_LEGEND, CURATORS_MARK, mark
 from kgraph.subgraph import DATE_BY_CURATORS
 
 if TYPE_CHECKING:
@@ -129,9 +130,46 @@ def date_words(value: str) -> str:
     return re.sub(r"(?:(?<![\d-])(\d{4})-|--)(0[1-9]|1[0-2])(?:-(\d{2}))?(?!\d)", one, value)
 
 
-CURATORS_MARK = "*"
-"""After a date that only the curators state (a year they added, say): ``19 Sep 2023*``."""
-CURATORS_NOTE = "* date added by the curators"
+# The mark and its legend line are kgraph.present's, so that a picture, a table and a look-up
+# mark the curators' additions the same way; tooltips say it in full.
+CURATORS_NOTE = CURATORS_LEGEND.removeprefix(CURATORS_MARK).strip()
+"""The legend's words without the mark, for a tooltip: ``claim added by the curators: …``."""
+
+
+def curators_drew(graph: nx.MultiDiGraph) -> bool:
+    """Whether a picture of ``graph`` shows :data:`CURATORS_MARK` somewhere, so needs the legend
+    line: an event's date, a curator-inferred claim or a value the curators read (on an edge,
+    or on a claim node of the claims view)."""
+    if any(d.get("date") and d.get(DATE_BY_CURATORS) for _, d in graph.nodes(data=True)):
+        return True
+    return any(marked(d) for _, d in graph.nodes(data=True) if d.get("kind") == "claim") or any(
+        marked(d) for _, _, d in graph.edges(data=True)
+    )
+
+
+def marked(claim: dict[str, Any]) -> bool:
+    """Whether a claim's attributes (:func:`kgraph.projection.claim_edge_attributes`) draw the mark."""
+    return bool(claim.get("by_curators") or claim.get("curated"))
+
+
+def relation_text(claim: dict[str, Any]) -> str:
+    """A claim's relation as a picture labels it: marked when the whole claim is the curators'."""
+    return mark(str(claim.get("relation") or ""), bool(claim.get("by_curators")))
+
+
+def curated_fields(claim: dict[str, Any]) -> list[str]:
+    """The qualifier fields the curators read (``curated``), whether "; "-joined or a list."""
+    value = claim.get("curated") or ""
+    return [f for f in (value if isinstance(value, list) else str(value).split("; ")) if f]
+
+
+def curators_notes(claim: dict[str, Any]) -> list[str]:
+    """Tooltip lines saying what of a claim the curators added: the claim, or which values."""
+    notes = [f"{CURATORS_MARK} claim {CURATORS_NOTE}"] if claim.get("by_curators") else []
+    fields = curated_fields(claim)
+    if fields:
+        notes.append(f"{CURATORS_MARK} {', '.join(f.replace('_', ' ') for f in fields)} {CURATORS_NOTE}")
+    return notes
 
 
 def node_label(data: dict[str, Any], width: int = 22) -> str:
@@ -163,7 +201,7 @@ class EdgeGroup:
         """
         by_relation: dict[str, list[dict[str, Any]]] = {}
         for c in self.claims:
-            by_relation.setdefault(str(c.get("relation") or ""), []).append(c)
+            by_relation.setdefault(relation_text(c), []).append(c)
         several = len(by_relation) > 1
         lines: list[str] = []
         for relation, claims in sorted(by_relation.items()):
@@ -204,6 +242,7 @@ class EdgeGroup:
 def claim_tooltip(c: dict[str, Any]) -> str:
     parts = [str(c.get("text") or c.get("relation") or "")]
     parts.append(f"modality: {c.get('modality_label') or c.get('modality')}")
+    parts += curators_notes(c)
     if c.get("attributed_to"):
         parts.append(f"reported by: {c.get('attributed_to_label') or c.get('attributed_to')}")
     if c.get("source"):

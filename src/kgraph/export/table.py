@@ -3,6 +3,10 @@
 Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return) get a leading ``'``, the OWASP advice against CSV injection: the
 article's text is data, never code.
+
+What the curators added is a column for filters (``by_curators``: the whole claim is theirs;
+``curated``: the qualifier fields they read into the source's words) and a mark in ``figure``
+(:data:`kgraph.present.CURATORS_MARK`) for people reading the sheet.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ COLUMNS = [
     "figure",
     *QUALIFIER_COLUMNS,
     "modality",
+    "by_curators",
+    "curated",
     "attributed_to",
     "attributed_to_label",
     "source",
@@ -72,6 +78,7 @@ def claim_row(claim: Claim, labels: dict[str, str]) -> dict[str, str]:
         obj = compact_iri(node_id(claim.object))
         obj_label = labels.get(node_id(claim.object), obj)
     q = claim.qualifiers
+    since = {q.since: labels[node_id(q.since)]} if q.since and node_id(q.since) in labels else {}
     row = {
         "id": claim.id or "",
         "key": claim.key or "",
@@ -81,9 +88,11 @@ def claim_row(claim: Claim, labels: dict[str, str]) -> dict[str, str]:
         "relation": relation_label(claim.predicate),
         "object": obj,
         "object_label": obj_label,
-        "figure": qualifier_summary(q),
+        "figure": qualifier_summary(q, curated=claim.curated, labels=since),
         **{c: _text(getattr(q, c)) for c in QUALIFIER_COLUMNS},
         "modality": claim.modality,
+        "by_curators": _text(claim.modality == "curatorInferred"),
+        "curated": "; ".join(claim.curated),
         "attributed_to": "; ".join(compact_iri(node_id(a)) for a in claim.attributed_to),
         "attributed_to_label": "; ".join(labels.get(node_id(a), a) for a in claim.attributed_to),
         "source": claim.source or "",
