@@ -27,7 +27,6 @@ from kgraph.cli.base import (
     fail,
     open_graph,
 )
-from kgraph.present import mark
 
 if TYPE_CHECKING:
     from kgraph.lookup import ActorCard, ClaimView, EntityRef, Hop, LiteralRef
@@ -295,6 +294,8 @@ def claims_command(
 
 def _table_row(claim: ClaimView, fmt: str) -> dict[str, Any]:
     """A claim's flat row; on screen a curator-inferred claim's modality carries the mark."""
+
+    from kgraph.present import mark
 
     row = claim.row()
     if fmt == "table":
