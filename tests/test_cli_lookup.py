@@ -366,7 +366,7 @@ def test_stats(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert r.out.splitlines()[:8] == [
         "group       item                  count",
         "----------  --------------------  -----",
-        "graph       triples               270",
+        "graph       triples               274",
         "graph       actors                6",
         "graph       events                1",
         "graph       claims                8",

@@ -544,7 +544,7 @@ def test_timeline_order_respects_precision(tmp_path: Path) -> None:
 
 def test_stats(kg: KGraph) -> None:
     s = kg.stats()
-    assert (s.triples, s.actors, s.events, s.claims, s.sources, s.external_ids) == (270, 6, 1, 8, 1, 0)
+    assert (s.triples, s.actors, s.events, s.claims, s.sources, s.external_ids) == (274, 6, 1, 8, 1, 0)
     assert s.actors_by_type == {
         "State": 2,
         "Company": 1,

@@ -268,7 +268,7 @@ def test_every_rule_shape_explains_itself_and_is_documented() -> None:
         name, message, fix = (shapes.value(shape, p) for p in (SH.name, SH.message, SH.description))
         assert name is not None and message is not None and fix is not None, shape
         rules.add(str(name))
-    assert len(rules) == 20
+    assert len(rules) == 22
     docs = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", docs, re.MULTILINE))
     assert documented == rules | CHECK_RULES
@@ -282,3 +282,38 @@ def test_validation_imports_neither_rdflib_nor_pyshacl_until_it_runs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_source_not_held_is_cited_by_locator_and_offsets_into_it_are_refused(tmp_path: Path) -> None:
+    import yaml
+
+    from kgraph.build import compile_datasets
+
+    from .conftest import TINY_YAML
+
+    data = yaml.safe_load(TINY_YAML.read_text(encoding="utf-8"))
+    data["sources"] = [
+        {
+            "id": "paywalled",
+            "title": "A page we cannot hold",
+            "kind": "article",
+            "url": "https://example.org/p",
+        }
+    ]
+    extra = dict(data["claims"][0], key="located", source="paywalled", text="Said behind a paywall.")
+    extra["evidence"] = [{"url": "https://example.org/p", "section": "second paragraph"}]
+    data["claims"].append(extra)
+
+    def report_for(name: str) -> ValidationReport:
+        claims = tmp_path / f"{name}.yaml"
+        claims.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        graph = tmp_path / f"{name}.ttl"
+        graph.write_text(compile_datasets([claims]), encoding="utf-8")
+        return validate(kgraph.open(graph))
+
+    good = report_for("good")
+    assert good.conforms and good.not_anchored == ["located"]
+    assert good.summary().endswith("; 1 claim cited by locator, not anchored to a text")
+    extra["evidence"] = [{"start": 0, "end": 5}]
+    bad = report_for("bad")
+    assert [(v.focus, v.rule) for v in bad.violations] == [("located", "offsets-held")]

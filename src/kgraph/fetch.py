@@ -17,9 +17,9 @@ from pyoxigraph import NamedNode, Triple
 
 from kgraph import patterns
 from kgraph.dates import DATE_PROPERTIES, Dates, Span, claim_span, span
-from kgraph.mapping import SOURCE_PREFIX, SOURCE_RECORD, from_triples
+from kgraph.mapping import SOURCE_KIND_BY_IRI, SOURCE_PREFIX, SOURCE_RECORD, from_triples
 from kgraph.models import Claim, Entity, LiteralValue
-from kgraph.namespaces import DCT, KG, KGR, SCHEMA, SKOS, compact_iri, expand_curie
+from kgraph.namespaces import DCT, KG, KGR, RDF, SCHEMA, SKOS, compact_iri, expand_curie
 from kgraph.present import qualifier_summary, relation_label
 from kgraph.store import Backend, SelectResult, Term, values_block
 from kgraph.views import ClaimView, EntityRef, LiteralRef, PredicateRef, SourceRef, SourceView
@@ -194,7 +194,9 @@ def source_info(backend: Backend, iris: Sequence[str] | None = None) -> list[Sou
         if s is None or p is None or o is None:
             continue
         props.setdefault(s, {})
-        if p == KG + "notStated" and o.value in _RECORD_BY_IRI:
+        if p == RDF + "type" and o.value in SOURCE_KIND_BY_IRI:
+            props[s]["kind"] = SOURCE_KIND_BY_IRI[o.value]
+        elif p == KG + "notStated" and o.value in _RECORD_BY_IRI:
             not_stated[s].add(_RECORD_BY_IRI[o.value])
         elif (name := _SOURCE_FIELDS.get(p)) and name not in props[s]:
             props[s][name] = o.value
@@ -276,7 +278,16 @@ class Labels:
         for ref in wanted:
             s = found.get(source_iri(ref))
             self.sources[ref] = (
-                SourceRef(id=s.id, title=s.title, iri=s.iri)
+                SourceRef(
+                    id=s.id,
+                    title=s.title,
+                    iri=s.iri,
+                    kind=s.kind,
+                    publisher=s.publisher,
+                    published=s.published,
+                    url=s.url,
+                    held=s.sha256 is not None,
+                )
                 if s
                 else SourceRef(id=ref, title=ref, iri=source_iri(ref))
             )
@@ -314,7 +325,7 @@ class Labels:
                 claim.qualifiers, claim.curated, {since: self.ref(iri(since)).label} if since else None
             ),
             modality=claim.modality,
-            attributed_to=sorted((self.ref(iri(a)) for a in claim.attributed_to), key=lambda r: r.label),
+            attributed_to=[self.ref(iri(a)) for a in claim.attributed_to],  # a chain: keep its order
             source=self.sources.get(claim.source) if claim.source else None,
             evidence=[e.model_copy() for e in claim.evidence],
             supports=claim.supports,

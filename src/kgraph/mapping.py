@@ -264,9 +264,8 @@ def claim_iri(claim: Claim, source: str) -> NamedNode:
             predicate,
             obj,
             source_iri(source).value,
-            sorted(
-                _field(f"attributed_to.{i}", resolve_term, a).value for i, a in enumerate(claim.attributed_to)
-            ),
+            # In order: a chain told the other way round is another claim. One link sorts the same.
+            [_field(f"attributed_to.{i}", resolve_term, a).value for i, a in enumerate(claim.attributed_to)],
             claim.modality,
             qualifiers,
         ],
@@ -277,11 +276,56 @@ def claim_iri(claim: Claim, source: str) -> NamedNode:
 
 
 def mention_iri(entity: str, source: str, span: Evidence) -> NamedNode:
-    key = f"{entity}|{source}|{span.start}|{span.end}"
+    key = (
+        f"{entity}|{source}|{span.start}|{span.end}" if span.anchored else f"{entity}|{source}|{span.where()}"
+    )
     return _n(KGR + MENTION_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:16])
 
 
 # ---------------------------------------------------------------- models -> triples
+
+
+LOCATOR: dict[str, tuple[str, str]] = {
+    "url": (SCHEMA + "url", "iri"),
+    "page": (SCHEMA + "pagination", "string"),
+    "table": (KG + "table", "string"),
+    "section": (KG + "section", "string"),
+}
+"""Locator field -> (property of a kg:LocatorSelector, kind of value); see docs/data-model.md."""
+_LOCATOR_BY_IRI = {iri: field for field, (iri, _) in LOCATOR.items()}
+
+
+def _selector(selector: NamedNode, span: Evidence) -> list[Triple]:
+    if span.quote is not None:
+        raise FieldError(
+            "evidence", f"quote {span.quote!r} is not turned into offsets: add the file with `kgraph add`"
+        )
+    if span.anchored:
+        assert span.start is not None and span.end is not None
+        return [
+            Triple(selector, RDF_TYPE, _n(OA + "TextPositionSelector")),
+            Triple(selector, _n(OA + "start"), _nonneg(span.start)),
+            Triple(selector, _n(OA + "end"), _nonneg(span.end)),
+        ]
+    out = [Triple(selector, RDF_TYPE, _n(KG + "LocatorSelector"))]
+    for field, (iri, kind) in LOCATOR.items():
+        value = getattr(span, field)
+        if value is not None:
+            out.append(
+                Triple(
+                    selector,
+                    _n(iri),
+                    _field(f"evidence.{field}", _iri, value) if kind == "iri" else Literal(value),
+                )
+            )
+    return out
+
+
+def _iri(value: str) -> NamedNode:
+    try:
+        return _n(value)
+    except ValueError:
+        raise DataModelError(f"{value!r} is not an IRI") from None
 
 
 def _annotation(
@@ -297,9 +341,7 @@ def _annotation(
         Triple(target, RDF_TYPE, _n(OA + "SpecificResource")),
         Triple(target, _n(OA + "hasSource"), source),
         Triple(target, _n(OA + "hasSelector"), selector),
-        Triple(selector, RDF_TYPE, _n(OA + "TextPositionSelector")),
-        Triple(selector, _n(OA + "start"), _nonneg(span.start)),
-        Triple(selector, _n(OA + "end"), _nonneg(span.end)),
+        *_selector(selector, span),
     ]
 
 
@@ -308,11 +350,15 @@ def source_triples(source: Source) -> list[Triple]:
     out = [
         Triple(s, RDF_TYPE, _n(KG + "SourceDocument")),
         Triple(s, _n(DCT + "title"), _text(source.title)),
-        Triple(s, _n(SCHEMA + "sha256"), Literal(source.sha256)),
-        Triple(s, _n(KG + "textLength"), _nonneg(source.length)),
         Triple(s, _n(DCT + "language"), Literal(source.language)),
         Triple(s, _n(SKOS + "notation"), Literal(source.id)),
     ]
+    if source.sha256 is not None:
+        out.append(Triple(s, _n(SCHEMA + "sha256"), Literal(source.sha256)))
+        if source.length is not None:
+            out.append(Triple(s, _n(KG + "textLength"), _nonneg(source.length)))
+    if source.kind is not None:
+        out.append(Triple(s, RDF_TYPE, _n(SOURCE_KINDS[source.kind])))
     if source.file_name:
         out.append(Triple(s, _n(DCT + "identifier"), Literal(source.file_name)))
     if source.description:
@@ -327,6 +373,15 @@ def source_triples(source: Source) -> list[Triple]:
     return out
 
 
+SOURCE_KINDS: dict[str, str] = {
+    "article": SCHEMA + "Article",
+    "report": SCHEMA + "Report",
+    "dataset": SCHEMA + "Dataset",
+    "press-release": KG + "PressRelease",
+}
+"""A source's kind -> the class it gets besides kg:SourceDocument (schema.org's where it has one)."""
+SOURCE_KIND_BY_IRI = {iri: kind for kind, iri in SOURCE_KINDS.items()}
+
 SOURCE_RECORD: dict[str, tuple[str, str]] = {
     "publisher": (DCT + "publisher", "string"),
     "author": (DCT + "creator", "string"),
@@ -338,8 +393,10 @@ SOURCE_RECORD: dict[str, tuple[str, str]] = {
 _SOURCE_RECORD_BY_IRI = {iri: field for field, (iri, _) in SOURCE_RECORD.items()}
 
 
-def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> list[Triple]:
+def entity_triples(entity: Entity, default_source: str | None, *, is_event: bool) -> list[Triple]:
     s = entity_iri(entity.id)
+    if entity.same_as is not None:
+        raise FieldError("same_as", "a merge is made by `kgraph add`, against the graph it adds to")
     kind = "Event" if is_event else "Actor"
     if is_event and entity.type != "Event":
         raise FieldError("type", f"an event must have type Event, not {entity.type!r}")
@@ -351,9 +408,13 @@ def entity_triples(entity: Entity, default_source: str, *, is_event: bool) -> li
     if entity.description:
         out.append(Triple(s, _n(DCT + "description"), _text(entity.description)))
     src = entity.source or default_source
+    if src is None and (entity.mentions or entity.wikidata):
+        raise FieldError("source", "the file has several sources: name the one its mentions are in")
+    assert src is not None or not entity.mentions
     for span in entity.mentions:
+        assert src is not None
         out += _annotation(mention_iri(entity.id, src, span), s, source_iri(src), span, "identifying")
-    if entity.wikidata:
+    if entity.wikidata and src is not None:
         out += claim_triples(wikidata_claim(entity, src), src, {})
     return out
 
@@ -375,8 +436,16 @@ def wikidata_claim(entity: Entity, source: str) -> Claim:
     )
 
 
-def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode]) -> list[Triple]:
-    src_slug = claim.source or default_source
+def claim_source(claim: Claim, default_source: str | None) -> str:
+    """The slug of the source ``claim`` cites: its own, else its file's default."""
+    src = claim.source or default_source
+    if src is None:
+        raise FieldError("source", "the file has several sources: name the one this claim comes from")
+    return src
+
+
+def claim_triples(claim: Claim, default_source: str | None, keys: dict[str, NamedNode]) -> list[Triple]:
+    src_slug = claim_source(claim, default_source)
     c = claim_iri(claim, src_slug)
     s, p, o = (
         _field("subject", resolve_term, claim.subject),
@@ -398,10 +467,19 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
     ]
     if claim.key:
         out.append(Triple(c, _n(DCT + "identifier"), Literal(claim.key)))
-    out += [
-        Triple(c, _n(PROV + "wasAttributedTo"), _field(f"attributed_to.{i}", resolve_term, a))
-        for i, a in enumerate(claim.attributed_to)
-    ]
+    chain = [_field(f"attributed_to.{i}", resolve_term, a) for i, a in enumerate(claim.attributed_to)]
+    if len(set(chain)) != len(chain):
+        raise FieldError("attributed_to", "names the same agent twice in one chain")
+    out += [Triple(c, _n(PROV + "wasAttributedTo"), a) for a in chain]
+    # The order of a chain (who said it first, who passed it on) as PROV qualified attributions.
+    for i, agent in enumerate(chain, 1):
+        step = _n(f"{c.value}-att{i}")
+        out += [
+            Triple(c, _n(PROV + "qualifiedAttribution"), step),
+            Triple(step, RDF_TYPE, _n(PROV + "Attribution")),
+            Triple(step, _n(PROV + "agent"), agent),
+            Triple(step, _n(SCHEMA + "position"), _nonneg(i)),
+        ]
     for field, (iri, kind) in _QUALIFIERS.items():
         value = getattr(claim.qualifiers, field)
         if value is not None:
@@ -415,7 +493,7 @@ def claim_triples(claim: Claim, default_source: str, keys: dict[str, NamedNode])
             out.append(Triple(c, _n(KG + prop), target))
     if claim.note:
         out.append(Triple(c, _n(SKOS + "editorialNote"), _text(claim.note)))
-    for i, span in enumerate(sorted(claim.evidence, key=lambda e: (e.start, e.end)), 1):
+    for i, span in enumerate(sorted(claim.evidence, key=Evidence.sort_key), 1):
         out += _annotation(
             _n(f"{c.value}-ev{i}"),
             c,
@@ -448,14 +526,19 @@ def dataset_triples(
     """
     if isinstance(datasets, Dataset):
         datasets = [datasets]
-    labels = [str(n) for n in names] if names is not None else [f"dataset {ds.source.id}" for ds in datasets]
+    labels = [str(n) for n in names] if names is not None else [f"dataset {ds.name}" for ds in datasets]
     if len(labels) != len(datasets):
         raise ValueError("give one name per dataset")
     out: list[Triple] = []
     entities: dict[str, tuple[str, str, str]] = {}
     claim_nodes: dict[str, tuple[list[Triple], str]] = {}
+    sources: dict[str, str] = {}
     for ds, label in zip(datasets, labels, strict=True):
-        out += source_triples(ds.source)
+        for src in ds.all_sources():
+            if src.id in sources and sources[src.id] != label:
+                raise DataModelError(f"{label}: source {src.id!r} is already the source of {sources[src.id]}")
+            sources[src.id] = label
+            out += source_triples(src)
         for kind, items in (("actors", ds.actors), ("events", ds.events)):
             for i, entity in enumerate(items):
                 where = f"{label}: {kind}.{i}"
@@ -467,7 +550,7 @@ def dataset_triples(
                     )
                 entities[entity.id] = (entity.type, entity.label, label)
                 try:
-                    out += entity_triples(entity, ds.source.id, is_event=kind == "events")
+                    out += entity_triples(entity, ds.default_source, is_event=kind == "events")
                 except DataModelError as e:
                     raise _located(where, repr(entity.id), e) from None
     for ds, label in zip(datasets, labels, strict=True):
@@ -482,7 +565,7 @@ def dataset_triples(
                 )
             first[claim.key] = i
             try:
-                keys[claim.key] = claim_iri(claim, claim.source or ds.source.id)
+                keys[claim.key] = claim_iri(claim, claim_source(claim, ds.default_source))
             except DataModelError as e:
                 raise _located(f"{label}: claims.{i}", f"key {claim.key!r}", e) from None
         for i, claim in enumerate(ds.claims):
@@ -492,10 +575,14 @@ def dataset_triples(
                 refs += [(f"attributed_to.{j}", a) for j, a in enumerate(claim.attributed_to)]
                 if isinstance(claim.object, str):
                     refs.append(("object", claim.object))
+                if claim_source(claim, ds.default_source) not in sources:
+                    raise FieldError(
+                        "source", f"no source has the id {claim_source(claim, ds.default_source)!r}"
+                    )
                 for field, ref in refs:
                     if ":" not in ref and ref not in entities:
                         raise FieldError(field, f"no actor or event has the id {ref!r}")
-                triples = claim_triples(claim, ds.source.id, keys)
+                triples = claim_triples(claim, ds.default_source, keys)
                 node = str(triples[0].subject)
                 if node in claim_nodes and set(claim_nodes[node][0]) != set(triples):
                     other = claim_nodes[node][1]
@@ -633,12 +720,34 @@ def _spans(
             for sel in t.get(OA + "hasSelector", []):
                 sel_key = _node_key(sel)
                 props = graph.get(sel_key, {})
+                source = _ref(src) if src is not None else None
                 start, end = props.get(OA + "start", [None])[0], props.get(OA + "end", [None])[0]
                 if isinstance(start, Literal) and isinstance(end, Literal):
                     first, last = _integer(sel_key, OA + "start", start), _integer(sel_key, OA + "end", end)
-                    source = _ref(src) if src is not None else None
                     spans.append(_read(sel_key, Evidence, {"source": source, "start": first, "end": last}))
-    return sorted(spans, key=lambda e: (e.source or "", e.start, e.end))
+                    continue
+                where = {
+                    field: v.value
+                    for iri, field in _LOCATOR_BY_IRI.items()
+                    if (v := _one(props, iri)) is not None
+                }
+                if where:
+                    spans.append(_read(sel_key, Evidence, {"source": source, **where}))
+    return sorted(spans, key=Evidence.sort_key)
+
+
+def _chain(graph: dict[str, dict[str, list[Term]]], props: dict[str, list[Term]]) -> list[str]:
+    """A claim's attribution chain in its order (PROV qualified attributions ranked by
+    schema:position); agents named without a rank follow, sorted."""
+    ranked: list[tuple[int, str]] = []
+    for step in props.get(PROV + "qualifiedAttribution", []):
+        sp = graph.get(_node_key(step), {})
+        agent, pos = _one(sp, PROV + "agent"), _one(sp, SCHEMA + "position")
+        if agent is not None and isinstance(pos, Literal):
+            ranked.append((_integer(_node_key(step), SCHEMA + "position", pos), _ref(agent)))
+    chain = [a for _, a in sorted(ranked)]
+    rest = sorted({_ref(a) for a in props.get(PROV + "wasAttributedTo", [])} - set(chain))
+    return chain + rest
 
 
 def _one(props: dict[str, list[Term]], iri: str) -> Term | None:
@@ -675,11 +784,13 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
     for node, props in graph.items():
         if KG + "SourceDocument" in types(props):
             length = _one(props, KG + "textLength")
-            data = {
+            kinds = sorted(SOURCE_KIND_BY_IRI[t] for t in types(props) if t in SOURCE_KIND_BY_IRI)
+            data: dict[str, Any] = {
                 "id": text(props, SKOS + "notation") or _ref(NamedNode(node)),
                 "title": text(props, DCT + "title") or "",
-                "sha256": text(props, SCHEMA + "sha256") or "",
-                "length": _integer(node, KG + "textLength", length) if isinstance(length, Literal) else 0,
+                "kind": kinds[0] if kinds else None,
+                "sha256": text(props, SCHEMA + "sha256"),
+                "length": _integer(node, KG + "textLength", length) if isinstance(length, Literal) else None,
                 "language": text(props, DCT + "language") or "en",
                 "file_name": text(props, DCT + "identifier"),
                 "description": text(props, DCT + "description"),
@@ -738,7 +849,7 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
             "object": _literal_value(o) if isinstance(o, Literal) else _ref(o),
             "text": text(props, DCT + "description") or "",
             "modality": _term_ref(modality),
-            "attributed_to": sorted(_ref(a) for a in props.get(PROV + "wasAttributedTo", [])),
+            "attributed_to": _chain(graph, props),
             "source": _ref(src) if src is not None else None,
             "qualifiers": _read(node, Qualifiers, quals),
             "evidence": _spans(graph, body_index, node),

@@ -23,6 +23,9 @@ from pydantic import (
     model_validator,
 )
 
+SourceKind = Literal["article", "report", "dataset", "press-release"]
+SOURCE_KINDS: tuple[str, ...] = ("article", "report", "dataset", "press-release")
+
 Modality = Literal["asserted", "reported", "alleged", "analysis", "curatorInferred"]
 MODALITIES: tuple[str, ...] = ("asserted", "reported", "alleged", "analysis", "curatorInferred")
 
@@ -84,26 +87,88 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
-class Evidence(_Model):
-    """A span of a source text that supports a claim or names an entity.
+LOCATOR_FIELDS: tuple[str, ...] = ("url", "page", "table", "section")
+"""Where in a source whose text is not held the evidence is (a web page, a PDF page, a table)."""
 
-    Offsets count Unicode code points from the start of the text, end exclusive
-    (W3C Web Annotation TextPositionSelector).
+
+class Evidence(_Model):
+    """Where a source supports a claim or names an entity.
+
+    Either a span of a text kgraph can check (``start``/``end``: Unicode code points from the
+    start of the text, end exclusive, as the W3C Web Annotation TextPositionSelector counts), or,
+    for a source whose text is not held (a paywalled page, a dataset), a locator: ``url`` and, as
+    far as known, ``page``, ``table``, ``section``. In a claims file a short ``quote`` may stand
+    for the offsets: ``kgraph add`` finds it in the source text and stores the offsets only.
     """
 
     source: str | None = Field(default=None, description="source document slug; in a dataset, its own source")
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    start: int | None = Field(default=None, ge=0, description="first code point of the span")
+    end: int | None = Field(default=None, ge=0, description="code point after the span's last")
+    quote: str | None = Field(
+        default=None,
+        min_length=1,
+        description="claims files only: a short quote that `kgraph add` finds in the source text and "
+        "replaces by its offsets; never stored",
+    )
+    url: str | None = Field(default=None, description="locator: the page the evidence is on (schema:url)")
+    page: str | None = Field(default=None, description="locator: page or pages, e.g. 12 or 12-14")
+    table: str | None = Field(default=None, description="locator: a table, e.g. Table 3")
+    section: str | None = Field(default=None, description="locator: a section, heading or paragraph")
     exact: str | None = Field(
         default=None,
         description="the quoted text; filled only at run time from the user's own copy, never stored",
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.end <= self.start:
-            raise ValueError(f"evidence end {self.end} must be greater than start {self.start}")
+    def _one_kind(self) -> Self:
+        offsets = self.start is not None or self.end is not None
+        kinds = [
+            k
+            for k, on in (
+                ("offsets", offsets),
+                ("quote", self.quote is not None),
+                ("locator", self.is_locator),
+            )
+            if on
+        ]
+        if not kinds:
+            raise ValueError(
+                "evidence needs offsets (start, end), a quote, or a locator (url, page, table, section)"
+            )
+        if len(kinds) > 1:
+            raise ValueError(f"evidence gives {' and '.join(kinds)}: give one of offsets, quote or locator")
+        if offsets:
+            if self.start is None or self.end is None:
+                raise ValueError("evidence offsets need both start and end")
+            if self.end <= self.start:
+                raise ValueError(f"evidence end {self.end} must be greater than start {self.start}")
         return self
+
+    @property
+    def is_locator(self) -> bool:
+        return any(getattr(self, f) is not None for f in LOCATOR_FIELDS)
+
+    @property
+    def anchored(self) -> bool:
+        """Anchored to a text by offsets (checkable against the source's SHA-256)."""
+        return self.start is not None and self.end is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.source or "", self.start or 0, self.end or 0, self.where())
+
+    def where(self) -> str:
+        """``1766-1882`` for a span; ``p. 12, Table 3, §Exports, https://…`` for a locator."""
+        if self.anchored:
+            return f"{self.start}-{self.end}"
+        if self.quote is not None:
+            return f"“{self.quote}”"
+        parts = [
+            *([f"p. {self.page}"] if self.page else []),
+            *([self.table] if self.table else []),
+            *([f"§{self.section}"] if self.section else []),
+            *([self.url] if self.url else []),
+        ]
+        return ", ".join(parts)
 
 
 class Qualifiers(_Model):
@@ -188,9 +253,17 @@ class Source(_Model):
 
     id: Slug = Field(description="slug; read back from a graph, the full IRI of a document outside kgr:")
     title: str = Field(description="a descriptive title in our words")
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    length: int = Field(ge=0, description="length of the text in Unicode code points")
-    language: str = "en"
+    kind: SourceKind | None = Field(default=None, description="article, report, dataset or press-release")
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the UTF-8 text, when the text is held; a source without one is cited "
+        "by locators only",
+    )
+    length: int | None = Field(
+        default=None, ge=0, description="length of the text in Unicode code points, with sha256"
+    )
+    language: str = Field(default="en", description="BCP 47 language of the text, e.g. en, ru, az")
     file_name: str | None = None
     description: str | None = None
     title_by_curators: bool = Field(
@@ -209,8 +282,15 @@ class Source(_Model):
 
     _v_published = field_validator("published", "retrieved")(classmethod(lambda cls, v: _check_date(v)))
 
+    @property
+    def held(self) -> bool:
+        """Is the text held (identified by its SHA-256), so that offsets can point into it?"""
+        return self.sha256 is not None
+
     @model_validator(mode="after")
     def _not_stated(self) -> Self:
+        if self.length is not None and self.sha256 is None:
+            raise ValueError("length: a text length needs the text's sha256")
         for name in self.not_stated:
             if name not in SOURCE_RECORD_FIELDS:
                 raise ValueError(f"not_stated: {name!r} is not one of {', '.join(SOURCE_RECORD_FIELDS)}")
@@ -238,6 +318,12 @@ class Entity(_Model):
     source: str | None = Field(
         default=None, description="the source of the mentions; the dataset's by default"
     )
+    same_as: str | None = Field(
+        default=None,
+        description="claims files: an actor already in the target graph (slug, label, alias, CURIE or "
+        "Wikidata id) that this one is; `kgraph add` merges them and records the merge",
+    )
+    merge_note: str | None = Field(default=None, description="why the curators merge it (with same_as)")
 
     _v_id = field_validator("id", mode="wrap")(_slug_or_read_back_iri)
 
@@ -252,7 +338,11 @@ class Claim(_Model):
     object: str | LiteralValue
     text: str = Field(description="the claim as a readable sentence, in our own words")
     modality: Modality
-    attributed_to: list[str] = Field(default_factory=list, description="who originally makes the claim")
+    attributed_to: list[str] = Field(
+        default_factory=list,
+        description="the attribution chain, in order: who first made the claim, then each who passed it "
+        "on before the source (SIPRI, then an outlet that relayed it); the source itself is the last link",
+    )
     source: str | None = Field(default=None, description="source document slug; the dataset's by default")
     qualifiers: Qualifiers = Field(default_factory=Qualifiers)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -278,9 +368,43 @@ class Claim(_Model):
 
 
 class Dataset(_Model):
-    """One curated file: a source document and what it says."""
+    """One claims file: its source documents and what they say.
 
-    source: Source
+    ``source`` is the file's own source, the default of every claim, actor and event; ``sources``
+    lists more (or, without ``source``, all of them), each claim then naming its own.
+    """
+
+    source: Source | None = Field(
+        default=None, description="the source every item cites unless it names another"
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="further sources, named by claims' source"
+    )
+    curator: str | None = Field(default=None, description="who curated the file; recorded on merges")
     actors: list[Entity] = Field(default_factory=list)
     events: list[Entity] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_sources(self) -> Self:
+        if self.source is None and not self.sources:
+            raise ValueError("a claims file needs a source (or a list of sources)")
+        ids = [s.id for s in self.all_sources()]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise ValueError(f"sources: {dup!r} is given twice")
+        return self
+
+    def all_sources(self) -> list[Source]:
+        return ([self.source] if self.source else []) + self.sources
+
+    @property
+    def default_source(self) -> str | None:
+        """The slug items cite when they name no source: ``source``, or the only one of ``sources``."""
+        if self.source is not None:
+            return self.source.id
+        return self.sources[0].id if len(self.sources) == 1 else None
+
+    @property
+    def name(self) -> str:
+        return self.default_source or self.sources[0].id

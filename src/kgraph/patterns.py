@@ -41,6 +41,7 @@ _NODE_AND_EVIDENCE = """
   UNION {{ ?s oa:hasBody ?{var} ; ?p ?o . }}
   UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget ?s . ?s ?p ?o . }}
   UNION {{ ?ann oa:hasBody ?{var} ; oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o . }}
+  UNION {{ ?{var} prov:qualifiedAttribution ?s . ?s ?p ?o . }}
 """
 
 

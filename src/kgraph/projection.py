@@ -52,7 +52,7 @@ def claim_edge_attributes(
         "modality_label": MODALITY_LABELS[claim.modality],
         "attributed_to": "; ".join(claim.attributed_to),
         "source": claim.source or "",
-        "evidence": "; ".join(f"{e.start}-{e.end}" for e in claim.evidence),
+        "evidence": "; ".join(e.where() for e in claim.evidence),
         "figure": qualifier_summary(q, curated=claim.curated, labels=since),
         "by_curators": claim.modality == "curatorInferred",
         "curated": "; ".join(claim.curated),

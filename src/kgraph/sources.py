@@ -120,5 +120,5 @@ def quote_evidence(spans: Iterable[Evidence], texts: Mapping[str, str]) -> None:
     """Fill ``Evidence.exact`` from the user's texts (never stored in the graph)."""
     for e in spans:
         text = texts.get(e.source or "")
-        if text is not None and e.end <= len(text):
+        if text is not None and e.anchored and e.end is not None and e.end <= len(text):
             e.exact = text[e.start : e.end]

@@ -89,6 +89,11 @@ class ValidationReport(BaseModel):
     events: int
     sources: int
     source_texts: list[SourceTextMatch] = Field(default_factory=list)
+    not_anchored: list[str] = Field(
+        default_factory=list,
+        description="claims whose evidence is only locators (their sources' texts are not held): "
+        "not an error, but nothing kgraph can check against a text",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -109,6 +114,8 @@ class ValidationReport(BaseModel):
         checked = ", ".join(_count(n, noun) for n, noun in counts) + " checked"
         if self.source_texts:
             checked += f"; evidence verified against {_count(len(self.source_texts), 'source text')}"
+        if self.not_anchored:
+            checked += f"; {_count(len(self.not_anchored), 'claim')} cited by locator, not anchored to a text"
         if self.conforms:
             return f"conforms: {checked}"
         return f"{_count(len(self.violations), 'violation')} ({checked})"
@@ -139,6 +146,7 @@ def validate(kg: KGraph, source_texts: Sequence[str | Path] = ()) -> ValidationR
         actors=len(checker.instances(KG + "Actor")),
         events=len(checker.instances(KG + "Event")),
         sources=len(checker.instances(KG + "SourceDocument")),
+        not_anchored=checker.not_anchored(),
         source_texts=[
             SourceTextMatch(path=str(t.path), source=_show(src), sha256=t.sha256, length=len(t.text))
             for src, t in sorted(matched.items(), key=lambda kv: str(kv[1].path))
@@ -393,6 +401,22 @@ class _Checker:
                 doc = g.value(target, _u(OA + "hasSource"))
                 if doc is not None:  # else evidence-target reports it
                     self._check_span(selector, doc, start, end)
+
+    def not_anchored(self) -> list[str]:
+        """Claims with located evidence and no offsets, by key (else compact IRI), sorted."""
+        g, out = self.graph, []
+        for claim in self.instances(KG + "Claim"):
+            kinds = {
+                kind
+                for ann in g.subjects(_u(OA + "hasBody"), claim)
+                for target in g.objects(ann, _u(OA + "hasTarget"))
+                for sel in g.objects(target, _u(OA + "hasSelector"))
+                for kind in g.objects(sel, _u(RDF + "type"))
+            }
+            if _u(KG + "LocatorSelector") in kinds and _u(OA + "TextPositionSelector") not in kinds:
+                key = g.value(claim, _u(DCT + "identifier"))
+                out.append(str(key) if key is not None else _show(claim))
+        return sorted(out)
 
     def _check_span(self, selector: Node, source: Node, start: int, end: int) -> None:
         text = self.matched.get(source)

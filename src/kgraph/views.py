@@ -75,6 +75,16 @@ class SourceRef(_View):
     id: str
     title: str
     iri: str
+    kind: str | None = Field(default=None, description="article, report, dataset or press-release")
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    held: bool = Field(default=True, description="its text is held (SHA-256), so evidence is offsets")
+
+    @property
+    def name(self) -> str:
+        """How a chain names the source: its publisher, else its title."""
+        return self.publisher or self.title
 
 
 def _plain_number(value: object) -> object:
@@ -127,6 +137,25 @@ class ClaimView(_View):
     @property
     def modality_label(self) -> str:
         return MODALITY_LABELS[self.modality]
+
+    @property
+    def chain(self) -> str:
+        """The attribution chain, origin first, ending with the source:
+        ``SIPRI, via Azeriha, via Courrier d'Erevan``."""
+        links = [a.label for a in self.attributed_to]
+        if self.source is not None and self.source.name not in links:
+            links.append(self.source.name)
+        return ", via ".join(links)
+
+    @property
+    def origin(self) -> str:
+        """Who is at the head of the chain: the first attributed agent, else the source's
+        publisher, else the source (what 'independent sources' counts distinct ones of)."""
+        if self.attributed_to:
+            return self.attributed_to[0].id
+        if self.source is not None:
+            return self.source.publisher or self.source.iri
+        return self.id
 
     def row(self) -> dict[str, str | int | float | bool | None]:
         """The claim as one flat row (what ``kgraph claims --format csv`` prints)."""
@@ -191,7 +220,7 @@ def evidence_text(spans: Sequence[Evidence]) -> str:
     """Where each span is: ``tiny@0-153``; spans of one source share it: ``tiny@0-153,200-210; other@5-9``."""
     by_source: dict[str, list[str]] = {}
     for e in spans:
-        by_source.setdefault(e.source or "?", []).append(f"{e.start}-{e.end}")
+        by_source.setdefault(e.source or "?", []).append(e.where())
     return "; ".join(f"{source}@{','.join(ranges)}" for source, ranges in by_source.items())
 
 
@@ -291,6 +320,7 @@ class SourceView(_View):
     id: str
     iri: str
     title: str
+    kind: str | None = Field(default=None, description="article, report, dataset or press-release")
     description: str | None = None
     sha256: str | None = None
     length: int | None = Field(default=None, description="in Unicode code points")

@@ -22,6 +22,9 @@ class KG(DefinedNamespace):
     # --- classes: the claim layer
     Claim: URIRef  # a sourced statement (also an rdf:Statement and prov:Entity)
     SourceDocument: URIRef  # a text that claims are drawn from
+    PressRelease: URIRef  # a source's kind where schema.org has none
+    LocatorSelector: URIRef  # evidence in a source whose text is not held
+    Merge: URIRef  # the curators' record that two actor IRIs are one actor
 
     # --- classes: actors and what they act in
     Actor: URIRef
@@ -39,6 +42,7 @@ class KG(DefinedNamespace):
     OfficialBody: URIRef
     ResearchOrganization: URIRef
     DataSource: URIRef
+    MediaOutlet: URIRef
     Person: URIRef
     Facility: URIRef
     Event: URIRef
@@ -60,6 +64,11 @@ class KG(DefinedNamespace):
     contradicts: URIRef
     participant: URIRef
     characteristic: URIRef
+    table: URIRef
+    section: URIRef
+    absorbed: URIRef
+    mergedInto: URIRef
+    mergeReason: URIRef
 
     # --- modality concept scheme
     Modality: URIRef

@@ -116,7 +116,7 @@ def _paths(values: list[Path] | None) -> list[Path]:
 def _modality_phrase(claim: ClaimView) -> str:
     if not claim.attributed_to:
         return claim.modality_label
-    who = ", ".join(a.label for a in claim.attributed_to)
+    who = ", via ".join(a.label for a in claim.attributed_to)
     joiner = " by " if claim.modality == "reported" else ", per "
     return claim.modality_label + joiner + who
 

@@ -39,6 +39,12 @@ def validate_command(
 
     report = validate(open_graph(graph), source_text or ())
     typer.echo(render_rows(report.rows(), fmt, COLUMNS), nl=False)
+    # Not an error: these sources' texts are not held, so there is no text to check the evidence against.
+    located = "not anchored to a text (cited by locator): " + ", ".join(report.not_anchored)
     if not report.conforms:
+        if report.not_anchored:
+            typer.echo(located, err=True)
         raise NotConformingError(report.summary())
     typer.echo(report.summary(), err=True)
+    if report.not_anchored:
+        typer.echo(located, err=True)

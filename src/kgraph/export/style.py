@@ -58,6 +58,7 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "ArmedGroup": _ARMED,
     "ResearchOrganization": _RESEARCH,
     "DataSource": _RESEARCH,
+    "MediaOutlet": _RESEARCH,
     "Person": _PERSON,
     "Event": _EVENT,
     "Claim": _CLAIM,

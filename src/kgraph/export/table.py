@@ -58,6 +58,7 @@ COLUMNS = [
     "source",
     "evidence_start",
     "evidence_end",
+    "evidence_locator",
     "text",
 ]
 
@@ -96,8 +97,9 @@ def claim_row(claim: Claim, labels: dict[str, str]) -> dict[str, str]:
         "attributed_to": "; ".join(compact_iri(node_id(a)) for a in claim.attributed_to),
         "attributed_to_label": "; ".join(labels.get(node_id(a), a) for a in claim.attributed_to),
         "source": claim.source or "",
-        "evidence_start": "; ".join(str(e.start) for e in claim.evidence),
-        "evidence_end": "; ".join(str(e.end) for e in claim.evidence),
+        "evidence_start": "; ".join(str(e.start) for e in claim.evidence if e.anchored),
+        "evidence_end": "; ".join(str(e.end) for e in claim.evidence if e.anchored),
+        "evidence_locator": "; ".join(e.where() for e in claim.evidence if not e.anchored),
         "text": claim.text,
     }
     return row
