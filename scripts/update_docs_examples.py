@@ -12,7 +12,10 @@ Console blocks that do not start with ``$ kgraph`` are left alone.
 
 Commands run in-process through ``kgraph.cli.app.main``, with the repository root as the
 working directory seen through a scratch directory (files an example writes land there,
-not in the repository), and without ``KGRAPH_GRAPH`` or ``KGRAPH_DEBUG``.
+not in the repository), and without ``KGRAPH_GRAPH`` or ``KGRAPH_DEBUG``. Each example gets
+a fresh scratch directory, except on a page that holds the line ``<!-- examples: one session -->``
+(a walkthrough): there the examples run in order in one scratch directory, so that a graph
+the first writes is there for the next.
 tests/test_docs_examples.py uses the same functions, so the docs cannot drift.
 """
 
@@ -80,16 +83,30 @@ def find_examples(path: Path) -> list[Example]:
     return out
 
 
+SESSION = "<!-- examples: one session -->"
+
+
+def is_session(path: Path) -> bool:
+    """Does the page ask for its examples to run in order in one scratch directory?"""
+    return SESSION in path.read_text(encoding="utf-8")
+
+
 @contextlib.contextmanager
-def _scratch_cwd() -> Iterator[None]:
-    """A working directory that shows the repository's top level but keeps new files apart."""
-    old = Path.cwd()
-    saved = {k: os.environ.pop(k) for k in ("KGRAPH_GRAPH", "KGRAPH_DEBUG") if k in os.environ}
+def scratch() -> Iterator[Path]:
+    """A scratch directory that shows the repository's top level but keeps new files apart."""
     with tempfile.TemporaryDirectory(prefix="kgraph-docs-") as tmp:
         for entry in ROOT.iterdir():
             if entry.name not in (".git", ".venv"):
                 (Path(tmp) / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
-        os.chdir(tmp)
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def _scratch_cwd(where: Path | None = None) -> Iterator[None]:
+    old = Path.cwd()
+    saved = {k: os.environ.pop(k) for k in ("KGRAPH_GRAPH", "KGRAPH_DEBUG") if k in os.environ}
+    with contextlib.ExitStack() as stack:
+        os.chdir(where if where is not None else stack.enter_context(scratch()))
         try:
             yield
         finally:
@@ -97,7 +114,17 @@ def _scratch_cwd() -> Iterator[None]:
             os.environ.update(saved)
 
 
-def run_command(command: str) -> str:
+def run_examples(path: Path) -> list[tuple[Example, str]]:
+    """Every example of ``path`` with what it prints now: each in a fresh scratch directory, or
+    all in one, in order, on a session page."""
+    examples = find_examples(path)
+    if not is_session(path):
+        return [(ex, run_command(ex.command)) for ex in examples]
+    with scratch() as where:
+        return [(ex, run_command(ex.command, where)) for ex in examples]
+
+
+def run_command(command: str, where: Path | None = None) -> str:
     """What ``command`` (``kgraph ARGS…``) prints: stdout, then stderr when it ends with 2>&1."""
     from kgraph.cli.app import main
 
@@ -110,7 +137,7 @@ def run_command(command: str) -> str:
     if any(a in ("|", ">", ">>", "<", "&&", ";") for a in args):
         raise ValueError(f"examples run one kgraph command, without shell pipes or redirection: {command!r}")
     out, err = io.StringIO(), io.StringIO()
-    with _scratch_cwd(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with _scratch_cwd(where), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         main(args[1:])
     text = out.getvalue() + (err.getvalue() if merge else "")
     return text if not text or text.endswith("\n") else text + "\n"
@@ -118,13 +145,12 @@ def run_command(command: str) -> str:
 
 def update_file(path: Path) -> int:
     """Rewrite the outputs of ``path``'s examples; returns how many changed."""
-    examples = find_examples(path)
-    if not examples:
+    results = run_examples(path)
+    if not results:
         return 0
     lines = path.read_text(encoding="utf-8").split("\n")
     changed = 0
-    for ex in reversed(examples):  # from the end, so earlier line numbers stay valid
-        actual = run_command(ex.command)
+    for ex, actual in reversed(results):  # from the end, so earlier line numbers stay valid
         if actual != ex.expected:
             changed += 1
             start, end = ex.body
@@ -141,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stale = 0
     for path in files:
         if check:
-            bad = [ex for ex in find_examples(path) if run_command(ex.command) != ex.expected]
+            bad = [ex for ex, actual in run_examples(path) if actual != ex.expected]
             for ex in bad:
                 print(f"{ex.where}: output of `{ex.command}` is out of date", file=sys.stderr)
             stale += len(bad)

@@ -179,16 +179,16 @@ def test_show_csv_and_jsonl_list_the_card_claims(run_cli) -> None:  # type: igno
 
 
 ALL_CLAIMS = """\
-subject                     relation             object                          figure                                             modality          attributed_to    evidence
---------------------------  -------------------  ------------------------------  -------------------------------------------------  ----------------  ---------------  ------------
-Alphaland                   ally of              Betastan                                                                           analysis                           tiny@284-345
-Alphaland                   supplies arms to     Betastan                        60% of Betastan's arms imports, drones, 2015–2019  reported          Gamma Institute  tiny@0-153
-Attack on the Delta Valley  date                 2021-03                                                                            asserted                           tiny@154-211
-Attack on the Delta Valley  location             Délta Valley                                                                       curatorInferred*                   tiny@154-211
-Attack on the Delta Valley  participant          Betastan                                                                           asserted                           tiny@154-211
-Betastan                    attacked             Délta Valley                    2021-03                                            asserted                           tiny@154-211
-Betastan                    grants a base to     Alphaland Intelligence Service                                                     alleged                            tiny@212-283
-Omega Corp & "Sons" <Ltd>   provided mapping to  Betastan                        maps of the Delta Valley                           asserted                           tiny@346-403
+subject                     relation             object                          figure                                             modality          attributed_to    sources  evidence
+--------------------------  -------------------  ------------------------------  -------------------------------------------------  ----------------  ---------------  -------  ------------
+Alphaland                   ally of              Betastan                                                                           analysis                           1        tiny@284-345
+Alphaland                   supplies arms to     Betastan                        60% of Betastan's arms imports, drones, 2015–2019  reported          Gamma Institute  1        tiny@0-153
+Attack on the Delta Valley  date                 2021-03                                                                            asserted                           1        tiny@154-211
+Attack on the Delta Valley  location             Délta Valley                                                                       curatorInferred*                   1        tiny@154-211
+Attack on the Delta Valley  participant          Betastan                                                                           asserted                           1        tiny@154-211
+Betastan                    attacked             Délta Valley                    2021-03                                            asserted                           1        tiny@154-211
+Betastan                    grants a base to     Alphaland Intelligence Service                                                     alleged                            1        tiny@212-283
+Omega Corp & "Sons" <Ltd>   provided mapping to  Betastan                        maps of the Delta Valley                           asserted                           1        tiny@346-403
 * added by the curators: not stated in the source
 """
 
@@ -203,9 +203,9 @@ def test_claims_filtered(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert (
         r.out
         == """\
-subject    relation          object    figure                                             modality  attributed_to    evidence
----------  ----------------  --------  -------------------------------------------------  --------  ---------------  ----------
-Alphaland  supplies arms to  Betastan  60% of Betastan's arms imports, drones, 2015–2019  reported  Gamma Institute  tiny@0-153
+subject    relation          object    figure                                             modality  attributed_to    sources  evidence
+---------  ----------------  --------  -------------------------------------------------  --------  ---------------  -------  ----------
+Alphaland  supplies arms to  Betastan  60% of Betastan's arms imports, drones, 2015–2019  reported  Gamma Institute  1        tiny@0-153
 """
     )
 
@@ -284,10 +284,10 @@ def test_claims_by_id_takes_what_path_prints(run_cli) -> None:  # type: ignore[n
     assert (
         r.out
         == """\
-subject                    relation             object                          figure                    modality  attributed_to  evidence
--------------------------  -------------------  ------------------------------  ------------------------  --------  -------------  ------------
-Betastan                   grants a base to     Alphaland Intelligence Service                            alleged                  tiny@212-283
-Omega Corp & "Sons" <Ltd>  provided mapping to  Betastan                        maps of the Delta Valley  asserted                 tiny@346-403
+subject                    relation             object                          figure                    modality  attributed_to  sources  evidence
+-------------------------  -------------------  ------------------------------  ------------------------  --------  -------------  -------  ------------
+Betastan                   grants a base to     Alphaland Intelligence Service                            alleged                  1        tiny@212-283
+Omega Corp & "Sons" <Ltd>  provided mapping to  Betastan                        maps of the Delta Valley  asserted                 1        tiny@346-403
 """
     )
     [claim] = json.loads(run_cli("claims", "--id", ids[1], *G, "-f", "json").out)

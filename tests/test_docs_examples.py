@@ -24,7 +24,10 @@ def _load_script() -> ModuleType:
 
 
 docs = _load_script()
-EXAMPLES = [ex for path in docs.default_files() for ex in docs.find_examples(path)]
+EXAMPLES = [
+    ex for path in docs.default_files() if not docs.is_session(path) for ex in docs.find_examples(path)
+]
+SESSIONS = [path for path in docs.default_files() if docs.is_session(path)]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[ex.where for ex in EXAMPLES])
@@ -33,6 +36,16 @@ def test_example_output_is_real(example) -> None:  # type: ignore[no-untyped-def
     assert actual == example.expected, (
         f"{example.where}: `{example.command}` prints something else; run scripts/update_docs_examples.py"
     )
+
+
+@pytest.mark.parametrize("page", SESSIONS, ids=[p.name for p in SESSIONS])
+def test_a_walkthrough_page_runs_in_order(page: Path) -> None:
+    results = docs.run_examples(page)
+    assert results, f"{page.name} asks for one session but has no examples"
+    for example, actual in results:
+        assert actual == example.expected, (
+            f"{example.where}: `{example.command}` prints something else; run scripts/update_docs_examples.py"
+        )
 
 
 def test_every_lookup_command_has_an_example_in_cli_md() -> None:

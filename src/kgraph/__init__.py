@@ -29,6 +29,8 @@ _LAZY = {
     "ActorCard": "kgraph.views",
     "ActorSummary": "kgraph.views",
     "ClaimView": "kgraph.views",
+    "CompareGroup": "kgraph.views",
+    "CompareResult": "kgraph.views",
     "EntityRef": "kgraph.views",
     "EventView": "kgraph.views",
     "LiteralRef": "kgraph.views",
@@ -50,6 +52,8 @@ __all__ = [
     "AmbiguousNameError",
     "Claim",
     "ClaimView",
+    "CompareGroup",
+    "CompareResult",
     "Dataset",
     "Entity",
     "EntityRef",
@@ -73,10 +77,12 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "__version__",
+    "compare",
     "open",
 ]
 
 if TYPE_CHECKING:
+    from kgraph import compare
     from kgraph.api import KGraph, open
     from kgraph.errors import AmbiguousNameError, KGraphError, NotFoundError, UsageError
     from kgraph.models import Claim, Dataset, Entity, Evidence, Qualifiers, Source
@@ -86,6 +92,8 @@ if TYPE_CHECKING:
         ActorCard,
         ActorSummary,
         ClaimView,
+        CompareGroup,
+        CompareResult,
         EntityRef,
         EventView,
         LiteralRef,
@@ -98,7 +106,16 @@ if TYPE_CHECKING:
     )
 
 
+_SUBMODULES = {"compare"}
+"""Modules reached as ``kgraph.NAME`` without an import of their own: ``kgraph.compare.compare()``
+(the module, not its function, since an import of the module would shadow the function)."""
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"kgraph.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kgraph' has no attribute {name!r}")

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from kgraph.views import (
         ActorCard,
         ActorSummary,
-        ClaimView,
+        CompareResult,
+        CountedClaimView,
         EventView,
         NeighborsResult,
         PathResult,
@@ -86,7 +87,7 @@ class KGraph:
         source_texts: Sequence[str | Path] = (),
         id: str | Sequence[str] | None = None,
         exact: bool = False,
-    ) -> list[ClaimView]:
+    ) -> list[CountedClaimView]:
         """Claims matching all the filters given (several values of one filter: any of them);
         ``id`` picks claims by key, CURIE or IRI; ``exact``: no roll-up of parts and events."""
         from kgraph import lookup
@@ -99,6 +100,32 @@ class KGraph:
             source=source,
             attributed_to=attributed_to,
             modality=modality,
+            since=since,
+            until=until,
+            source_texts=source_texts,
+            exact=exact,
+        )
+
+    def compare(
+        self,
+        about: str | Sequence[str] | None = None,
+        *,
+        predicate: str | Sequence[str] | None = None,
+        source: str | Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        source_texts: Sequence[str | Path] = (),
+        exact: bool = False,
+    ) -> CompareResult:
+        """The claims of ``claims`` with these filters, grouped by subject, relation and object:
+        each group corroborated, differing or single-source, with findings (:mod:`kgraph.compare`)."""
+        from kgraph.compare import compare
+
+        return compare(
+            self.backend,
+            about=about,
+            predicate=predicate,
+            source=source,
             since=since,
             until=until,
             source_texts=source_texts,

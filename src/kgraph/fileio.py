@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from kgraph.errors import InputFileError, OutputFileError
@@ -72,3 +73,27 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
         if isinstance(e, OSError):
             raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
         raise
+
+
+@contextlib.contextmanager
+def locked(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock for writing ``path`` (a graph file or a store folder); wait for it.
+
+    The lock is a hidden file of ours beside the target (``.NAME.lock``), because a graph file
+    is replaced by a rename and a store folder may not exist yet: a lock on the old file would not
+    stop a writer that opened the new one. It is left in place: removing it would let a waiting
+    writer hold a lock on a file nobody else sees.
+    """
+    import fcntl
+
+    target = Path(path)
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as e:
+        raise OutputFileError(f"{target}: cannot lock for writing: {e.strerror or e}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -55,6 +55,7 @@ from kgraph.views import (
     ActorCard,
     ActorSummary,
     ClaimView,
+    CountedClaimView,
     EntityRef,
     EventView,
     ExternalId,
@@ -259,7 +260,7 @@ def claims(
     until: str | None = None,
     source_texts: Sequence[str | Path] = (),
     exact: bool = False,
-) -> list[ClaimView]:
+) -> list[CountedClaimView]:
     """Claims matching every filter given; a filter given several values accepts any of them.
 
     ``id``: the claim itself, by key, CURIE or IRI (:meth:`kgraph.resolve.Resolver.claims`).
@@ -267,6 +268,8 @@ def claims(
     of its parts, members or events is (:mod:`kgraph.rollup`; the row's ``via`` says how).
     ``attributed_to`` rolls up the same way over parts and members. ``since``/``until``: as
     :mod:`kgraph.dates` says. Every ``kg:Claim`` is listed, the curators' Wikidata links included.
+    Each carries ``sources``: how many independent origins agree with it
+    (:func:`kgraph.compare.agreeing_origins`).
     """
     r = Resolver(backend)
     window = r.dates(since, until)
@@ -329,7 +332,13 @@ def claims(
     result = [v for c, v in sorted(keep, key=lambda cv: _claim_sort_key(cv[1], spans[cv[0].id]))]
     for v in result:
         quote_evidence(v.evidence, texts)
-    return result
+    from kgraph.compare import agreeing_origins
+
+    # Only about and predicate filters keep every claim of a subject, relation and object
+    # together; after any other, the claims agreeing with one may have been left out.
+    complete = not (ids or srcs or who or modalities or window)
+    counts = agreeing_origins(backend, result, complete=complete, labels=labels)
+    return [CountedClaimView.model_validate({**v.__dict__, "sources": counts[v.id]}) for v in result]
 
 
 def resolve_claims(backend: Backend, ids: Sequence[str]) -> list[NamedNode]:

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -516,13 +516,20 @@ def _located(where: str, name: str, err: DataModelError) -> DataModelError:
 
 
 def dataset_triples(
-    datasets: Dataset | Sequence[Dataset], names: Sequence[str | Path] | None = None
+    datasets: Dataset | Sequence[Dataset],
+    names: Sequence[str | Path] | None = None,
+    *,
+    known_entities: Collection[str] = (),
+    known_sources: Collection[str] = (),
 ) -> list[Triple]:
     """Every triple of one or more datasets, checked for dangling references and clashes.
 
     ``names`` (the YAML files the datasets come from) start every error message, which then
     names the claim, actor or event and its field: ``data/source/x.yaml: claims.3.predicate
     (key 'arms'): kg:suppliesArmsToo is not a kgraph term``. Without them, the source's slug does.
+
+    ``known_entities`` and ``known_sources`` are slugs the datasets may cite without declaring
+    them: those of the graph ``kgraph add`` adds to.
     """
     if isinstance(datasets, Dataset):
         datasets = [datasets]
@@ -575,12 +582,12 @@ def dataset_triples(
                 refs += [(f"attributed_to.{j}", a) for j, a in enumerate(claim.attributed_to)]
                 if isinstance(claim.object, str):
                     refs.append(("object", claim.object))
-                if claim_source(claim, ds.default_source) not in sources:
+                if claim_source(claim, ds.default_source) not in sources.keys() | set(known_sources):
                     raise FieldError(
                         "source", f"no source has the id {claim_source(claim, ds.default_source)!r}"
                     )
                 for field, ref in refs:
-                    if ":" not in ref and ref not in entities:
+                    if ":" not in ref and ref not in entities and ref not in known_entities:
                         raise FieldError(field, f"no actor or event has the id {ref!r}")
                 triples = claim_triples(claim, ds.default_source, keys)
                 node = str(triples[0].subject)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from kgraph.errors import AmbiguousNameError, NotFoundError
-from kgraph.namespaces import KG, KGR, compact_iri, expand_curie
+from kgraph.namespaces import KG, KGR, WD, compact_iri, expand_curie
 from kgraph.store import Backend, SelectResult, values_block
 
 # Labels and kg types of the actors and events ``{restrict}`` binds to ?s.
@@ -56,6 +56,14 @@ SELECT ?label ?type WHERE {{
   OPTIONAL {{ ?s skos:prefLabel ?label }}
   OPTIONAL {{ ?s a ?type }}
 }} LIMIT 50"""
+
+# What a merge left behind (docs/data-model.md, Merges): the absorbed IRI names the kept one.
+_REPLACED = "SELECT ?new WHERE {{ {focus} ?s dcterms:isReplacedBy ?new }}"
+
+# Actors and events linked to a Wikidata item (the curators' skos:exactMatch).
+_BY_WIKIDATA = """SELECT DISTINCT ?s WHERE {{ {focus} ?s skos:exactMatch ?wd .
+  {{ ?s a kg:Actor }} UNION {{ ?s a kg:Event }} }}"""
+_WIKIDATA_ID = re.compile(r"(?:wd:|http://www\.wikidata\.org/entity/)?(Q[1-9][0-9]*)")
 
 _IRI = re.compile(r"<?(https?|urn):[^\s<>\"{}|\\^`]+>?")
 _CURIE = re.compile(r"[A-Za-z][\w-]*:[\w.-]+")
@@ -227,9 +235,17 @@ class NameResolver:
         raw = name.strip()
         if not raw or len(raw) > 500:
             raise NotFoundError(f"no actor or event named {name!r}")
+        if wd := _WIKIDATA_ID.fullmatch(raw):
+            linked = self._select(_BY_WIKIDATA, "wd", [NamedNode(WD + wd.group(1))], "s")
+            if len(linked) > 1:
+                raise AmbiguousNameError(raw, [compact_iri(i) for i in linked])
+            if linked and (found := _by_iri(self.backend, linked[0])) is not None:
+                return found
         if iri := _as_iri(raw):
             if _node(iri) is None:
                 raise NotFoundError(f"no actor or event named {name!r} (not a valid IRI)")
+            if replaced := self._replaced([NamedNode(iri)]):
+                return replaced
             found = _by_iri(self.backend, iri)
             if found is None:
                 raise NotFoundError(f"nothing in the graph has the IRI <{iri}>")
@@ -249,6 +265,8 @@ class NameResolver:
                 ),
             )
             hits = _hits(wanted, {iri: {normalize(x) for x in xs} for iri, (_, xs) in index.items()})
+        if not hits and wanted and (replaced := self._replaced(_slugs(raw, wanted))):
+            return replaced
         if not hits:
             # Spelled otherwise: every label, folded (read once per resolver).
             hits = _hits(wanted, self._folded_labels())
@@ -266,6 +284,18 @@ class NameResolver:
             f"no actor or event named {name!r}",
             suggest(wanted, [(label, [folded]) for folded, label in all_labels.items()]),
         )
+
+    def _select(self, query: str, var: str, terms: Sequence[NamedNode], out: str) -> list[str]:
+        result = self.backend.query(query.format(focus=values_block(var, list(terms))))
+        assert isinstance(result, SelectResult)
+        return sorted({t.value for r in result.rows if isinstance(t := r[out], NamedNode)})
+
+    def _replaced(self, iris: Sequence[NamedNode]) -> NameMatch | None:
+        """The actor a merge kept, when one of ``iris`` is an IRI it absorbed."""
+        if not iris:
+            return None
+        kept = self._select(_REPLACED, "s", iris, "new")
+        return _by_iri(self.backend, kept[0]) if len(kept) == 1 else None
 
 
 def resolve(backend: Backend, name: str) -> NameMatch:

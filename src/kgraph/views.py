@@ -426,3 +426,67 @@ class NeighborsResult(_View):
 
 
 ClaimView.model_rebuild()
+
+
+# ---------------------------------------------------------------- compare (kgraph.compare)
+
+
+class CountedClaimView(ClaimView):
+    """A claim of ``kgraph claims``: a :class:`ClaimView` with how many independent sources
+    agree with it (:func:`kgraph.compare.agreeing_origins`)."""
+
+    sources: int = Field(
+        description="distinct origins (heads of attribution chains) among the claims of the same "
+        "subject, relation and object that agree with this one — same figure and period, or both "
+        "without a figure — this claim included; counted over the whole graph, not only the claims listed"
+    )
+
+    def row(self) -> dict[str, str | int | float | bool | None]:
+        return super().row() | {"sources": self.sources}
+
+
+CompareStatus = Literal["corroborated", "differing", "single-source"]
+
+
+class ComparedClaim(CountedClaimView):
+    """A claim of a :class:`CompareGroup`: its figure and period apart, and who is behind it."""
+
+    compared: str | None = Field(description="the figure compared, '60%' or '1 billion USD'; None: no figure")
+    measure: str = Field(description="the figure in words without the period: '60% of arms imports'")
+    period: str | None = Field(description="the claim's own period at its precision: '2015–2019'")
+    period_marked: str | None = Field(description="the period with the curators' marks (tables)")
+    origin_name: str = Field(description="who is at the head of its attribution chain, by name")
+
+    @model_serializer(mode="wrap")
+    def _with_chain(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            data["chain"] = self.chain
+            data["origin"] = self.origin
+        return data
+
+
+class CompareGroup(_View):
+    """The claims that state one subject–relation–object, and what their sources say together."""
+
+    subject: EntityRef
+    predicate: PredicateRef
+    object: EntityRef | LiteralRef
+    status: CompareStatus = Field(
+        description="differing: comparable figures for the same or overlapping periods differ; "
+        "corroborated: several independent origins agree; single-source: one origin only"
+    )
+    origins: list[str] = Field(description="the independent origins behind its claims, by name")
+    findings: list[str] = Field(description="what the sources say together, in plain words")
+    claims: list[ComparedClaim]
+
+
+class CompareResult(_View):
+    """``kgraph compare``: groups of claims stating the same thing, in subject–relation–object order."""
+
+    groups: list[CompareGroup] = Field(default_factory=list)
+
+
+CountedClaimView.model_rebuild()
+ComparedClaim.model_rebuild()
+CompareGroup.model_rebuild()

@@ -10,7 +10,9 @@ import os
 import sys
 
 from kgraph.cli import build as _build  # noqa: F401  (registers verbs)
+from kgraph.cli import compare as _compare  # noqa: F401
 from kgraph.cli import export as _export  # noqa: F401
+from kgraph.cli import grow as _grow  # noqa: F401
 from kgraph.cli import lookup as _lookup  # noqa: F401
 from kgraph.cli import query as _query  # noqa: F401
 from kgraph.cli import validate as _validate  # noqa: F401
@@ -82,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     except KGraphError as e:
         if debug:
             raise
-        fail(flag_message(e).replace("\n", " "))
+        if getattr(e, "problems", None):
+            # A claims file's problems, all of them, one line each (kgraph.claimsfile).
+            for line in flag_message(e).splitlines():
+                fail(line)
+        else:
+            fail(flag_message(e).replace("\n", " "))
         return e.exit_code
     except KeyboardInterrupt:
         fail("interrupted")

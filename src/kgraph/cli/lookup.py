@@ -56,7 +56,9 @@ UntilOption = Annotated[
     ),
 ]
 
-CLAIM_TABLE = ["subject", "relation", "object", "figure", "modality", "attributed_to", "evidence"]
+CLAIM_TABLE = ["subject", "relation", "object", "figure", "modality", "attributed_to", "sources", "evidence"]
+"""``sources``: independent origins agreeing with the claim (only ``kgraph claims`` has it; ``show``
+prints its card instead of this table)."""
 CLAIM_COLUMNS = [
     *("id", "key", "subject", "subject_id", "relation", "predicate", "object", "object_id", "figure"),
     *("event", "event_when"),
@@ -64,6 +66,12 @@ CLAIM_COLUMNS = [
     *("share", "share_of", "approximate", "item", "since", "modality", "by_curators", "curated", "via"),
     *("attributed_to", "source", "evidence", "quote", "text", "note"),
 ]
+CLAIMS_COLUMNS = [
+    *CLAIM_COLUMNS[: CLAIM_COLUMNS.index("source")],
+    "sources",
+    *CLAIM_COLUMNS[CLAIM_COLUMNS.index("source") :],
+]
+"""``kgraph claims`` in files: :data:`CLAIM_COLUMNS` and the ``sources`` count."""
 LINK_COLUMNS = ["figure", "modality", "attributed_to", "claim", "evidence"]
 
 
@@ -289,7 +297,7 @@ def claims_command(
         source_texts=_paths(source_text),
         exact=exact,
     )
-    _emit(fmt, [_table_row(c, fmt) for c in found], CLAIM_TABLE, CLAIM_COLUMNS, [_dump(c) for c in found])
+    _emit(fmt, [_table_row(c, fmt) for c in found], CLAIM_TABLE, CLAIMS_COLUMNS, [_dump(c) for c in found])
 
 
 def _table_row(claim: ClaimView, fmt: str) -> dict[str, Any]:
