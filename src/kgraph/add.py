@@ -205,10 +205,6 @@ class _Target:
 # ---------------------------------------------------------------- resolving names
 
 
-_WIKIDATA_ID = re.compile(r"(?:wd:)?(Q[1-9][0-9]*)")
-_BY_WIKIDATA = "SELECT ?s WHERE {{ {values} ?s skos:exactMatch ?wd . ?s a kg:Actor }}"
-
-
 class _Names:
     """What a file's references mean: its own actors and events first, then the graph's."""
 
@@ -233,16 +229,6 @@ class _Names:
 
     def in_graph(self, ref: str) -> str:
         """The graph's actor or event ``ref`` names, as the slug or IRI a dataset uses."""
-        wd = _WIKIDATA_ID.fullmatch(ref.strip())
-        if wd:
-            rows = select(
-                self.backend, _BY_WIKIDATA.format(values=values_block("wd", [NamedNode(WD + wd.group(1))]))
-            ).rows
-            found = sorted({r["s"].value for r in rows if isinstance(r["s"], NamedNode)})
-            if len(found) == 1:
-                return _as_ref(found[0])
-            if len(found) > 1:
-                raise AmbiguousNameError(ref, [compact_iri(f) for f in found])
         return _as_ref(self.resolver.resolve(ref).iri)
 
     def ref(self, ref: str) -> str:
@@ -847,9 +833,7 @@ def _triples(
         for t in triples:
             if t not in new and Quad(t.subject, t.predicate, t.object) not in backend.store:
                 new[t] = None
-        p.result.sources_added = sorted(
-            s.id for s in p.dataset.all_sources() if s.id not in _graph_sources(backend)
-        )
+        p.result.sources_added = sorted(s.id for s in p.dataset.all_sources() if s.id not in p.known_sources)
         results.append(p.result)
     return list(new), results
 
