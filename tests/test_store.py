@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
+from kgraph.endpoint import EndpointBackend
 from kgraph.errors import (
     EndpointError,
     InputFileError,
@@ -18,7 +19,6 @@ from kgraph.errors import (
 )
 from kgraph.namespaces import KGR, sparql_prologue
 from kgraph.store import (
-    EndpointBackend,
     OxigraphBackend,
     SelectResult,
     check_projected,
@@ -247,7 +247,7 @@ def test_endpoint_errors_are_one_line(endpoint: str) -> None:
     with pytest.raises(EndpointError, match="answered HTTP 400"):
         EndpointBackend(endpoint).query("SELECT ?s WHERE { ?s ?p }")
     with pytest.raises(EndpointError, match="could not be reached"):
-        EndpointBackend("http://127.0.0.1:9/sparql").query("ASK {}", timeout=2)
+        EndpointBackend("http://127.0.0.1:9/sparql", retries=0).query("ASK {}", timeout=2)
     with pytest.raises(Exception, match="must be an http"):
         EndpointBackend("ftp://example.org/sparql")
 

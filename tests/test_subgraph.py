@@ -341,6 +341,8 @@ class _Recorder:
     def __init__(self, backend: object) -> None:
         self.inner = backend
         self.queries: list[str] = []
+        self.timeout = backend.timeout  # type: ignore[attr-defined]
+        self.description = backend.description  # type: ignore[attr-defined]
 
     def query(self, sparql: str, *args: object, **kwargs: object) -> object:
         self.queries.append(sparql)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kgraph.store import DEFAULT_TIMEOUT, Backend, QueryResult, Term, open_backend
+from kgraph.store import DEFAULT_TIMEOUT, UNSET, Backend, QueryResult, Term, Timeout, open_backend
 
 if TYPE_CHECKING:
     from kgraph.names import NameMatch
@@ -45,7 +45,7 @@ class KGraph:
         return f"<KGraph {self.backend.description}>"
 
     def sparql(
-        self, query: str, bindings: Mapping[str, Term] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+        self, query: str, bindings: Mapping[str, Term] | None = None, timeout: Timeout = UNSET
     ) -> QueryResult:
         """Run trusted SPARQL of your own with bound variables; a user's query goes through ``query``.
 
@@ -181,7 +181,7 @@ class KGraph:
         self,
         sparql: str,
         *,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Timeout = UNSET,
         allow_service: bool = False,
         bindings: Mapping[str, Term] | None = None,
     ) -> UserQueryResult:
@@ -215,11 +215,24 @@ def open(
     *,
     store: str | Path | None = None,
     endpoint: str | None = None,
+    endpoint_kind: str = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> KGraph:
-    """Open the bundled article graph, RDF files, an on-disk store or a SPARQL endpoint."""
+    """Open the bundled article graph, RDF files, an on-disk store or a SPARQL endpoint.
+
+    ``endpoint_kind`` is the server's kind (:data:`kgraph.dialects.ENDPOINT_KINDS`; ``auto``
+    guesses it); ``timeout`` the seconds every query may run (0 or None: no limit).
+    """
     if isinstance(graphs, str | Path):
         graphs = [graphs]
-    return KGraph(open_backend(list(graphs) if graphs else None, store=store, endpoint=endpoint))
+    backend = open_backend(
+        list(graphs) if graphs else None,
+        store=store,
+        endpoint=endpoint,
+        endpoint_kind=endpoint_kind,
+        timeout=timeout,
+    )
+    return KGraph(backend)
 
 
 __all__ = ["KGraph", "open"]

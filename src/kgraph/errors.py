@@ -8,11 +8,14 @@
     │   ├── RdfSyntaxError       malformed RDF (carries file, line, column)
     │   ├── QuerySyntaxError     malformed SPARQL (carries line, column)
     │   ├── QueryNotAllowedError SERVICE, LOAD or an update without the flag that allows it
-    │   ├── QueryTimeoutError    a query ran past --timeout
     │   ├── DataModelError       a dataset (YAML) or graph breaks the data model
     │   ├── SourceTextMismatch   --source-text is not the text the graph was anchored to
-    │   ├── FormatError          an unknown output format, or one this machine cannot write
-    │   └── EndpointError        a remote SPARQL endpoint failed or could not be reached
+    │   └── FormatError          an unknown output format, or one this machine cannot write
+    ├── BackendError             backend trouble, not the user's input: exit code 4
+    │   ├── QueryTimeoutError    a query ran past --timeout (any backend)
+    │   └── EndpointError        a SPARQL server answered with an error or not usefully
+    │       ├── EndpointUnreachable  no connection (refused, reset, no such host)
+    │       └── EndpointAuthError    the server refused the credentials (HTTP 401/403)
     ├── NotFoundError            a name resolves to nothing: exit code 1
     │   └── AmbiguousNameError   a name resolves to several things: exit code 1
     └── NotConformingError       validation found violations: exit code 1
@@ -29,6 +32,7 @@ EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_NOT_CONFORMING = 1
 EXIT_USAGE = 2
+EXIT_BACKEND = 4
 
 
 class KGraphError(Exception):
@@ -96,10 +100,6 @@ class QueryNotAllowedError(UsageError):
     """A query asks for something that is off by default (federation, loading, updates)."""
 
 
-class QueryTimeoutError(UsageError):
-    """A query did not finish in time."""
-
-
 class DataModelError(UsageError):
     """Input breaks the data model (unknown term, missing field, bad date...)."""
 
@@ -112,8 +112,38 @@ class FormatError(UsageError):
     """An output format is unknown or cannot be produced here."""
 
 
-class EndpointError(UsageError):
-    """A remote SPARQL endpoint did not answer usefully."""
+class BackendError(KGraphError):
+    """The graph's backend failed: a server is down, refuses, errs or is too slow.
+
+    Not the user's input, so not exit code 2: a script can tell "fix the command" from
+    "try again later" (``exit 4``).
+    """
+
+    exit_code = EXIT_BACKEND
+
+
+class QueryTimeoutError(BackendError):
+    """A query did not finish in time."""
+
+
+class EndpointError(BackendError):
+    """A remote SPARQL endpoint did not answer usefully (an HTTP error status, a malformed body).
+
+    ``endpoint`` is the URL, ``status`` the HTTP status when there was one.
+    """
+
+    def __init__(self, message: str, *, endpoint: str | None = None, status: int | None = None):
+        self.endpoint = endpoint
+        self.status = status
+        super().__init__(message)
+
+
+class EndpointUnreachable(EndpointError):
+    """No connection to the endpoint: refused, reset, no such host, a TLS failure."""
+
+
+class EndpointAuthError(EndpointError):
+    """The endpoint refused the request's credentials, or asked for some (HTTP 401/403)."""
 
 
 class NotFoundError(KGraphError):

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kgraph.errors import InputFileError, OutputFileError
 
@@ -46,8 +47,16 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     The bytes go to a temporary file in the same directory, are flushed to disk, then renamed
     over the target.
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path) as fh:
+        fh.write(payload)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, in pieces: it replaces ``path`` only when the
+    block ends without an error; on any error the old file stays and the temporary one goes."""
+    target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputFileError(f"{target}: directory {directory} does not exist")
@@ -59,7 +68,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
         raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         if target.exists():

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kgraph.errors import DataModelError
+from kgraph.lexical import canonical_decimal, canonical_duration, canonical_lexical
 from kgraph.models import (
     READ_BACK,
     SLUG,
@@ -106,10 +107,8 @@ def _date(value: str) -> Literal:
 
 
 def _decimal(value: Decimal) -> Literal:
-    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=_xsd("decimal"))
+    # Canonical (100.0 → 100), as every store gives it back: see kgraph.lexical.
+    return Literal(canonical_decimal(value), datatype=_xsd("decimal"))
 
 
 def _nonneg(value: int) -> Literal:
@@ -148,7 +147,7 @@ def _qualifier_literal(kind: str, value: object) -> Literal:
     if kind == "date":
         return _date(str(value))
     if kind == "duration":
-        return Literal(str(value), datatype=_xsd("duration"))
+        return Literal(canonical_duration(str(value)), datatype=_xsd("duration"))
     if kind == "decimal":
         assert isinstance(value, Decimal)
         return _decimal(value)
@@ -216,7 +215,7 @@ def object_term(obj: str | LiteralValue) -> Term:
                         raise ValueError
                 except ValueError:
                     raise DataModelError(f"{obj.value!r} is not a valid {compact_iri(dt.value)}") from None
-            return Literal(obj.value, datatype=dt)
+            return Literal(canonical_lexical(obj.value, dt.value), datatype=dt)
         return Literal(obj.value)
     return resolve_term(obj)
 

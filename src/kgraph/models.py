@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from kgraph.lexical import canonical_duration, is_duration
+
 SourceKind = Literal["article", "report", "dataset", "press-release"]
 SOURCE_KINDS: tuple[str, ...] = ("article", "report", "dataset", "press-release")
 
@@ -199,11 +201,13 @@ class Qualifiers(_Model):
     @field_validator("duration")
     @classmethod
     def _duration(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(
-            r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$", v
-        ):
+        # Written in its canonical form (PT24H → P1D), the one every store gives back
+        # (kgraph.lexical), so that the graph file, a store and a server agree.
+        if v is None:
+            return v
+        if not is_duration(v):
             raise ValueError(f"{v!r} is not an xsd:duration such as PT24H or P3D")
-        return v
+        return canonical_duration(v)
 
     def is_empty(self) -> bool:
         return all(v is None for v in self.model_dump().values())

@@ -2,6 +2,7 @@
 
     run_query(kg, text)       SELECT / ASK / CONSTRUCT / DESCRIBE -> QueryResult
     named_queries()           the queries shipped in kgraph/queries/*.rq
+    text_as_sent(text, b)     the query as an endpoint gets it: PREFIX lines, VALUES for bindings
     analyze(text)             the query form, and whether it federates (SERVICE) or updates
     serialize(result, fmt)    json / csv / tsv (W3C results), turtle / ntriples / jsonld / rdfxml (graphs)
 
@@ -15,6 +16,7 @@ bound to variables, never as query text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -41,7 +43,17 @@ from kgraph.errors import (
     UsageError,
 )
 from kgraph.namespaces import KGR, PREFIXES, RDF, XSD, compact_iri, expand_curie
-from kgraph.store import DEFAULT_TIMEOUT, Backend, OxigraphBackend, SelectResult
+from kgraph.store import (
+    UNSET,
+    Backend,
+    OxigraphBackend,
+    SelectResult,
+    SelectStream,
+    Timeout,
+    check_bindings,
+    check_projected,
+    values_clause,
+)
 
 if TYPE_CHECKING:
     from kgraph.api import KGraph
@@ -49,6 +61,7 @@ if TYPE_CHECKING:
 Form = Lit["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 AnyTerm = NamedNode | BlankNode | Literal | Triple
 Row = dict[str, AnyTerm | None]
+RowLike = Mapping[str, AnyTerm | None]
 
 RDF_TYPE = RDF + "type"
 
@@ -314,7 +327,7 @@ def run_query(
     kg: KGraph | Backend,
     text: str | CheckedQuery,
     *,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: Timeout = UNSET,
     allow_service: bool = False,
     bindings: Mapping[str, NamedNode | BlankNode | Literal] | None = None,
     base_iri: str | None = None,
@@ -328,6 +341,67 @@ def run_query(
     Raises QueryNotAllowedError (SERVICE, updates), QuerySyntaxError (with line and column),
     QueryTimeoutError, or UsageError when the engine cannot run a well-formed query.
     """
+    info, sparql, backend, base = _prepare(kg, text, allow_service, base_iri)
+    with _query_errors(sparql):
+        if base is not None:
+            raw = backend.query(sparql, bindings, timeout, base_iri=base)
+        else:
+            raw = backend.query(sparql, bindings, timeout)
+    if isinstance(raw, bool):
+        return QueryResult("ASK", boolean=raw)
+    if isinstance(raw, SelectResult):
+        return QueryResult("SELECT", variables=list(raw.variables), rows=[dict(r) for r in raw.rows])
+    return QueryResult(
+        info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=list(raw)
+    )
+
+
+def stream_query(
+    kg: KGraph | Backend,
+    text: str | CheckedQuery,
+    *,
+    timeout: Timeout = UNSET,
+    allow_service: bool = False,
+    bindings: Mapping[str, NamedNode | BlankNode | Literal] | None = None,
+    base_iri: str | None = None,
+) -> RowStream:
+    """A user's SELECT run like :func:`run_query`, its rows handed over as they come instead of
+    held: memory stays flat however many rows there are. UsageError for another query form."""
+    info, sparql, backend, base = _prepare(kg, text, allow_service, base_iri)
+    if info.form not in (None, "SELECT"):
+        raise UsageError(f"a {info.form} query gives no rows to stream")
+    with _query_errors(sparql):
+        stream = backend.select_stream(sparql, bindings, timeout, base_iri=base)
+    return RowStream(sparql, stream)
+
+
+class RowStream:
+    """The rows of a streamed SELECT (:func:`stream_query`), with query errors named as
+    :func:`run_query` names them; ``count`` is how many have been read so far."""
+
+    def __init__(self, sparql: str, stream: SelectStream):
+        self.sparql = sparql
+        self.variables = list(stream.variables)
+        self.count = 0
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[RowLike]:
+        with _query_errors(self.sparql):
+            try:
+                for row in self._stream:
+                    self.count += 1
+                    yield row
+            finally:
+                self._stream.close()
+
+    def summary(self) -> str:
+        return f"{self.count} row{'s' if self.count != 1 else ''}"
+
+
+def _prepare(
+    kg: KGraph | Backend, text: str | CheckedQuery, allow_service: bool, base_iri: str | None
+) -> tuple[QueryInfo, str, Backend, str | None]:
+    """The query checked (or its earlier check reused), its backend, and the base IRI to pass."""
     if isinstance(text, CheckedQuery) and (allow_service or not text.info.service):
         # Checked already; a SERVICE allowed then but not now is checked (and refused) again.
         info, sparql = text.info, text.text
@@ -337,22 +411,17 @@ def run_query(
     backend = _backend(kg)
     # No base when federating: Oxigraph would send it, and a local path, to the other server.
     base = base_iri if base_iri and not info.service and isinstance(backend, OxigraphBackend) else None
+    return info, sparql, backend, base
+
+
+@contextlib.contextmanager
+def _query_errors(sparql: str) -> Iterator[None]:
     try:
-        if base is not None:
-            raw = backend.query(sparql, bindings, timeout, base_iri=base)
-        else:
-            raw = backend.query(sparql, bindings, timeout)
+        yield
     except QuerySyntaxError as e:
         raise (_undeclared_prefix(sparql) or _shortened(e)) from None
     except OSError as e:  # a SERVICE call that failed
         raise EndpointError(f"the query failed: {str(e).splitlines()[0] if str(e) else e}") from None
-    if isinstance(raw, bool):
-        return QueryResult("ASK", boolean=raw)
-    if isinstance(raw, SelectResult):
-        return QueryResult("SELECT", variables=list(raw.variables), rows=[dict(r) for r in raw.rows])
-    return QueryResult(
-        info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=list(raw)
-    )
 
 
 # ---------------------------------------------------------------- named queries
@@ -552,6 +621,66 @@ def bind_parameters(
     return bindings
 
 
+# ---------------------------------------------------------------- the text as sent
+
+
+@dataclass(frozen=True)
+class PrefixUse:
+    """The prefixes a SPARQL text declares and the ones its prefixed names use."""
+
+    declared: dict[str, str]
+    """Prefix -> namespace IRI, from the text's own ``PREFIX`` lines (the last one wins)."""
+    used: tuple[str, ...]
+    """The prefixes of the prefixed names outside ``PREFIX`` lines, in order of first use."""
+
+
+def prefix_use(text: str) -> PrefixUse:
+    """Which prefixes ``text`` declares and uses, read with the tokenizer: prefixed-name-like
+    text inside strings, IRIs and comments does not count."""
+    declared: dict[str, str] = {}
+    used: dict[str, None] = {}
+    pending: str | None = None  # a prefix just declared, waiting for its IRI
+    previous = ""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        token = m.group()
+        if pending is not None:
+            if kind == "iri":
+                declared[pending] = token[1:-1]
+            pending = None
+        elif kind == "pname":
+            prefix = token.split(":", 1)[0]
+            if previous == "PREFIX":
+                pending = prefix
+            else:
+                used.setdefault(prefix)
+        previous = token.upper() if kind == "word" else token
+    return PrefixUse(declared, tuple(used))
+
+
+def text_as_sent(text: str, bindings: Mapping[str, NamedNode | BlankNode | Literal] | None = None) -> str:
+    """The query as it goes to a SPARQL endpoint, runnable unchanged in any engine.
+
+    ``PREFIX`` lines for those of our prefixes (:data:`kgraph.namespaces.PREFIXES`) it uses but
+    does not declare come first (a named query declares its own, and is left as written), then
+    the text; ``bindings`` (from :func:`bind_parameters`) follow as a trailing ``VALUES`` block of
+    N-Triples terms. UsageError when a binding is not an RDF term or is for a variable the
+    top-level SELECT does not return (a server would silently ignore it). What an endpoint
+    backend sends (:mod:`kgraph.endpoint`) and what ``kgraph query --print`` writes.
+    """
+    check_bindings(bindings)
+    use = prefix_use(text)
+    missing = [p for p in PREFIXES if p in use.used and p not in use.declared]
+    sent = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
+    if bindings:
+        check_projected(text, bindings)
+        # SPARQL's VALUES at the end of a query joins with the whole pattern (sec. 10.2.2).
+        sent = sent.rstrip() + "\n" + values_clause(bindings) + "\n"
+    return sent
+
+
 # ---------------------------------------------------------------- formats
 
 
@@ -624,19 +753,23 @@ def to_sparql_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON Format (SELECT and ASK)."""
     if result.form == "ASK":
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    elif result.form == "SELECT":
-        doc = {
-            "head": {"vars": list(result.variables)},
-            "results": {
-                "bindings": [
-                    {v: _json_term(t) for v in result.variables if (t := row.get(v)) is not None}
-                    for row in result.rows
-                ]
-            },
-        }
-    else:
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if result.form != "SELECT":
         raise FormatError("SPARQL JSON results are for SELECT and ASK; use turtle, ntriples or jsonld")
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return "".join(_json_chunks(result.variables, result.rows))
+
+
+def _json_chunks(variables: Sequence[str], rows: Iterable[RowLike]) -> Iterator[str]:
+    """SPARQL JSON results of rows as they come, written as ``json.dumps(doc, indent=2)`` would."""
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    opening = '{\n  "head": ' + head + ',\n  "results": {\n    "bindings": ['
+    first = True
+    for row in rows:
+        binding = {v: _json_term(t) for v in variables if (t := row.get(v)) is not None}
+        text = json.dumps(binding, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+        yield (opening + "\n      " if first else ",\n      ") + text
+        first = False
+    yield (opening + "]" if first else "\n    ]") + "\n  }\n}\n"
 
 
 def _csv_value(term: AnyTerm | None) -> str:
@@ -650,21 +783,49 @@ def _csv_value(term: AnyTerm | None) -> str:
 def to_sparql_csv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends (RFC 4180)."""
     _need_select(result, "CSV")
+    return "".join(_csv_chunks(result.variables, result.rows))
+
+
+def _csv_chunks(variables: Sequence[str], rows: Iterable[RowLike]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(row.get(v)) for v in result.variables])
-    return out.getvalue()
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(v)) for v in variables])
+        if out.tell() > 1 << 16:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def to_sparql_tsv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms in N-Triples syntax, empty when unbound."""
     _need_select(result, "TSV")
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if (t := row.get(v)) is None else str(t) for v in result.variables))
-    return "\n".join(lines) + "\n"
+    return "".join(_tsv_chunks(result.variables, result.rows))
+
+
+def _tsv_chunks(variables: Sequence[str], rows: Iterable[RowLike]) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join("" if (t := row.get(v)) is None else str(t) for v in variables) + "\n"
+
+
+def _jsonl_chunks(variables: Sequence[str], rows: Iterable[RowLike]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(_json_row(variables, row), ensure_ascii=False) + "\n"
+
+
+STREAMED_FORMATS = ("json", "csv", "tsv", "jsonl")
+"""SELECT result formats written row by row (:func:`select_chunks`); a table needs every row first."""
+
+
+def select_chunks(variables: Sequence[str], rows: Iterable[RowLike], fmt: str) -> Iterator[str]:
+    """A SELECT's rows in ``fmt`` (one of :data:`STREAMED_FORMATS`), text piece by piece as the rows come."""
+    chunks = {"json": _json_chunks, "csv": _csv_chunks, "tsv": _tsv_chunks, "jsonl": _jsonl_chunks}
+    if fmt not in chunks:
+        raise FormatError(f"{fmt} is not written row by row; use {', '.join(STREAMED_FORMATS)}")
+    return chunks[fmt](variables, rows)
 
 
 def _need_select(result: QueryResult, name: str) -> None:
@@ -735,21 +896,22 @@ def table_rows(result: QueryResult) -> list[dict[str, str | None]]:
 def json_rows(result: QueryResult) -> list[dict[str, Any]]:
     """SELECT rows as flat JSON objects (``--format jsonl``): full IRIs, numbers as numbers,
     null when unbound."""
-    out = []
-    for row in result.rows:
-        obj: dict[str, Any] = {}
-        for v in result.variables:
-            term = row.get(v)
-            if term is None:
-                obj[v] = None
-            elif isinstance(term, NamedNode):
-                obj[v] = term.value
-            elif isinstance(term, Literal):
-                obj[v] = _native(term)
-            else:
-                obj[v] = str(term)
-        out.append(obj)
-    return out
+    return [_json_row(result.variables, row) for row in result.rows]
+
+
+def _json_row(variables: Sequence[str], row: RowLike) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for v in variables:
+        term = row.get(v)
+        if term is None:
+            obj[v] = None
+        elif isinstance(term, NamedNode):
+            obj[v] = term.value
+        elif isinstance(term, Literal):
+            obj[v] = _native(term)
+        else:
+            obj[v] = str(term)
+    return obj
 
 
 # ---------------------------------------------------------------- graph formats
@@ -794,7 +956,7 @@ def serialize(result: QueryResult, fmt: str) -> str:
     if fmt == "rdfxml":
         return to_rdfxml(result.triples)
     if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in json_rows(result))
+        return "".join(_jsonl_chunks(result.variables, result.rows))
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     raise FormatError("tables are drawn by the command line (kgraph.cli.render)")
@@ -806,6 +968,7 @@ __all__ = [
     "CheckedQuery",
     "NamedQuery",
     "Parameter",
+    "PrefixUse",
     "QueryInfo",
     "QueryResult",
     "analyze",
@@ -819,9 +982,11 @@ __all__ = [
     "named_queries",
     "named_query",
     "parse_term",
+    "prefix_use",
     "run_query",
     "serialize",
     "table_rows",
+    "text_as_sent",
     "to_jsonld",
     "to_ntriples",
     "to_rdfxml",

@@ -8,13 +8,15 @@ Terms are pyoxigraph's throughout.
 
 from __future__ import annotations
 
-import json
+import enum
 import math
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Literal as TypingLiteral
 from typing import Protocol, TypeVar
 
 from pyoxigraph import (
@@ -34,7 +36,6 @@ from pyoxigraph import (
 )
 
 from kgraph.errors import (
-    EndpointError,
     InputFileError,
     QuerySyntaxError,
     QueryTimeoutError,
@@ -50,6 +51,15 @@ T = TypeVar("T")
 
 GRAPH_ENV = "KGRAPH_GRAPH"
 DEFAULT_TIMEOUT = 30.0
+
+
+class _Unset(enum.Enum):
+    UNSET = "the backend's timeout"
+
+
+UNSET = _Unset.UNSET
+"""A ``timeout`` not given: the backend's own (``--timeout`` at open, else DEFAULT_TIMEOUT)."""
+Timeout = float | None | TypingLiteral[_Unset.UNSET]
 
 
 def bundled_graph_path() -> Path:
@@ -180,24 +190,138 @@ class SelectResult:
 QueryResult = SelectResult | bool | list[Triple]
 
 
+class SelectStream:
+    """Rows of a SELECT as they come, for answers too big to hold: iterate once, or close."""
+
+    def __init__(self, variables: list[str], rows: Iterator[Row], close: Callable[[], None] = lambda: None):
+        self.variables = variables
+        self._rows = rows
+        self._close = close
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._rows
+
+    def close(self) -> None:
+        self._close()
+
+
+_BATCH = 512
+_DONE = object()
+
+
+def _stream_rows(
+    start: Callable[[], tuple[list[str], Iterator[Row]]], timeout: float | None, what: str
+) -> SelectStream:
+    """Run ``start`` (which opens the query) and drain its rows in a worker thread, handing them
+    over in batches through a bounded queue: memory stays at a few batches, and the caller's
+    ``timeout`` holds for the whole answer even when Oxigraph is busy inside one row.
+    """
+    import queue
+
+    handoff: queue.Queue[object] = queue.Queue(maxsize=8)
+    cancel = threading.Event()
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def put(item: object) -> bool:
+        while not cancel.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            variables, rows = start()
+            if not put(("vars", variables)):
+                return
+            batch: list[Row] = []
+            for row in rows:
+                if cancel.is_set():
+                    return
+                batch.append(row)
+                if len(batch) >= _BATCH:
+                    if not put(("rows", batch)):
+                        return
+                    batch = []
+            if batch and not put(("rows", batch)):
+                return
+            put(_DONE)
+        except BaseException as e:  # handed over to the caller's thread, without its frames
+            put(("error", e.with_traceback(None)))
+
+    threading.Thread(target=work, daemon=True, name="kgraph-stream").start()
+
+    def take() -> object:
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                cancel.set()
+                raise QueryTimeoutError(
+                    f"{what} stopped after {timeout:g} s (raise --timeout to wait longer)"
+                )
+            try:
+                return handoff.get(timeout=0.1 if wait is None else min(wait, 0.1))
+            except queue.Empty:
+                continue
+
+    first = take()
+    if isinstance(first, tuple) and first[0] == "error":
+        raise first[1]
+    assert isinstance(first, tuple) and first[0] == "vars"
+    variables: list[str] = first[1]
+
+    def rows() -> Iterator[Row]:
+        try:
+            while True:
+                item = take()
+                if item is _DONE:
+                    return
+                assert isinstance(item, tuple)
+                if item[0] == "error":
+                    error = item[1]
+                    # Parsed, but Oxigraph failed while evaluating (a SERVICE call is an OSError).
+                    raise cannot_run(error) if type(error) is RuntimeError else error
+                yield from item[1]
+        finally:
+            cancel.set()
+
+    return SelectStream(variables, rows(), cancel.set)
+
+
 class Backend(Protocol):
-    """What kgraph needs of a graph store."""
+    """What kgraph needs of a graph store.
+
+    ``timeout`` is the limit each query gets unless it passes one of its own (seconds; None:
+    no limit); it is set when the backend is opened (``--timeout``).
+    """
 
     description: str
+    timeout: float | None
 
     def query(
         self,
         sparql: str,
         bindings: Mapping[str, Term] | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Timeout = UNSET,
         *,
         base_iri: str | None = None,
     ) -> QueryResult: ...
 
+    def select_stream(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: Timeout = UNSET,
+        *,
+        base_iri: str | None = None,
+    ) -> SelectStream: ...
+
     def triples(self) -> Iterable[Triple]: ...
 
 
-def _check_bindings(bindings: Mapping[str, Term] | None) -> None:
+def check_bindings(bindings: Mapping[str, Term] | None) -> None:
     for name, term in (bindings or {}).items():
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise UsageError(f"bad variable name {name!r}")
@@ -226,7 +350,7 @@ def check_projected(sparql: str, bindings: Mapping[str, Term] | None) -> None:
     and DESCRIBE project variables: Oxigraph binds any variable of an ASK or a CONSTRUCT, and
     would run an ASK (its SERVICE calls too) to prepare it, so those are not prepared.
     """
-    if not bindings or _query_form(sparql) not in ("SELECT", "DESCRIBE"):
+    if not bindings or query_form(sparql) not in ("SELECT", "DESCRIBE"):
         return
     substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in bindings.items()
@@ -239,12 +363,20 @@ def check_projected(sparql: str, bindings: Mapping[str, Term] | None) -> None:
         return
 
 
+def _substitutions(
+    bindings: Mapping[str, Term] | None,
+) -> dict[Variable, NamedNode | BlankNode | Literal | Triple]:
+    check_bindings(bindings)
+    return {Variable(k): v for k, v in (bindings or {}).items()}
+
+
 class OxigraphBackend:
     """An Oxigraph store: in memory (files loaded at open) or on disk (``--store DIR``)."""
 
-    def __init__(self, store: Store, description: str):
+    def __init__(self, store: Store, description: str, timeout: float | None = DEFAULT_TIMEOUT):
         self.store = store
         self.description = description
+        self.timeout = timeout
 
     @classmethod
     def from_files(cls, paths: Sequence[str | Path]) -> OxigraphBackend:
@@ -279,7 +411,7 @@ class OxigraphBackend:
         self,
         sparql: str,
         bindings: Mapping[str, Term] | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Timeout = UNSET,
         *,
         base_iri: str | None = None,
     ) -> QueryResult:
@@ -289,11 +421,8 @@ class OxigraphBackend:
         QuerySyntaxError for malformed SPARQL, UsageError when Oxigraph cannot run it (such as a
         binding of a variable the SELECT does not return), QueryTimeoutError after ``timeout``.
         """
-        timeout = check_timeout(timeout)
-        _check_bindings(bindings)
-        substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
-            Variable(k): v for k, v in (bindings or {}).items()
-        }
+        timeout = self.timeout if timeout is UNSET else check_timeout(timeout)
+        substitutions = _substitutions(bindings)
 
         cancel = threading.Event()
 
@@ -332,6 +461,41 @@ class OxigraphBackend:
         except RuntimeError as e:  # parsed, but Oxigraph cannot evaluate it
             raise cannot_run(e) from None
 
+    def select_stream(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: Timeout = UNSET,
+        *,
+        base_iri: str | None = None,
+    ) -> SelectStream:
+        """A SELECT's rows as they come (:class:`SelectStream`), with the errors of :meth:`query`;
+        UsageError when ``sparql`` is not a SELECT."""
+        seconds = self.timeout if timeout is UNSET else check_timeout(timeout)
+        substitutions = _substitutions(bindings)
+
+        def start() -> tuple[list[str], Iterator[Row]]:
+            result = self.store.query(
+                sparql,
+                base_iri=base_iri,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+                use_default_graph_as_union=True,
+            )
+            if not isinstance(result, QuerySolutions):
+                raise UsageError("only a SELECT query gives rows to stream")
+            variables = [v.value for v in result.variables]
+            return variables, ({name: sol[name] for name in variables} for sol in result)
+
+        try:
+            return _stream_rows(start, seconds, "query")
+        except SyntaxError as e:
+            raise sparql_syntax_error(e) from None
+        except (RecursionError, NotImplementedError):
+            raise
+        except RuntimeError as e:
+            raise cannot_run(e) from None
+
     def triples(self) -> Iterable[Triple]:
         for q in self.store.quads_for_pattern(None, None, None, None):
             yield q.triple
@@ -348,124 +512,20 @@ def sparql_syntax_error(err: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message)
 
 
-# ---------------------------------------------------------------- remote endpoints
+# ---------------------------------------------------------------- query text
 
 
-def _term_from_json(value: Mapping[str, str]) -> Term:
-    kind = value.get("type")
-    if kind == "uri":
-        return NamedNode(value["value"])
-    if kind == "bnode":
-        return BlankNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in value:
-            return Literal(value["value"], language=value["xml:lang"])
-        if "datatype" in value:
-            return Literal(value["value"], datatype=NamedNode(value["datatype"]))
-        return Literal(value["value"])
-    raise EndpointError(f"endpoint returned an unknown term type {kind!r}")
-
-
-def _values_clause(bindings: Mapping[str, Term]) -> str:
+def values_clause(bindings: Mapping[str, Term]) -> str:
     """Bindings as a VALUES block of N-Triples terms: escaped, never pasted as query text."""
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(str(v) for v in bindings.values())
     return f"VALUES ({names}) {{ ({terms}) }}"
 
 
-class EndpointBackend:
-    """A remote SPARQL 1.1 endpoint, spoken to with the SPARQL protocol over HTTP(S)."""
-
-    def __init__(self, url: str):
-        import urllib.parse
-
-        parsed = urllib.parse.urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise UsageError(f"{url}: an endpoint must be an http(s) URL")
-        self.url = url
-        self.description = f"endpoint {url}"
-
-    def _post(self, sparql: str, accept: str, timeout: float | None) -> bytes:
-        # Imported here: urllib.request costs look-ups on local files ~15 ms of start-up.
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-
-        request = urllib.request.Request(
-            self.url,
-            data=urllib.parse.urlencode({"query": sparql}).encode(),
-            headers={
-                "Accept": accept,
-                "Content-Type": "application/x-www-form-urlencoded",
-                "User-Agent": "kgraph",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout or None) as response:
-                return bytes(response.read())
-        except urllib.error.HTTPError as e:
-            detail = e.read(300).decode("utf-8", "replace").strip().splitlines()
-            raise EndpointError(
-                f"{self.url} answered HTTP {e.code}: {detail[0] if detail else e.reason}"
-            ) from None
-        except TimeoutError:
-            raise QueryTimeoutError(f"{self.url} did not answer within {timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            raise EndpointError(f"{self.url} could not be reached: {reason}") from None
-
-    def query(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Term] | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        *,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """Send ``sparql`` with our PREFIX lines; ``bindings`` go as a trailing VALUES block.
-
-        ``base_iri`` is not sent: a remote server is not told local paths.
-        """
-        timeout = check_timeout(timeout)
-        _check_bindings(bindings)
-        check_projected(sparql, bindings)
-        from kgraph.namespaces import sparql_prologue
-
-        text = sparql_prologue() + sparql
-        if bindings:
-            # SPARQL's VALUES at the end of a query joins with the whole pattern (sec. 10.2.2).
-            text = text.rstrip() + "\n" + _values_clause(bindings)
-        form = _query_form(sparql)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self._post(text, "application/n-triples", timeout)
-            try:
-                return [q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)]
-            except SyntaxError as e:
-                raise EndpointError(f"{self.url} sent malformed N-Triples: {e}") from None
-        data = self._post(text, "application/sparql-results+json", timeout)
-        try:
-            doc = json.loads(data)
-        except ValueError:
-            raise EndpointError(f"{self.url} did not send SPARQL JSON results") from None
-        if "boolean" in doc:
-            return bool(doc["boolean"])
-        variables = list(doc.get("head", {}).get("vars", []))
-        rows = [
-            {v: (_term_from_json(b[v]) if v in b else None) for v in variables}
-            for b in doc.get("results", {}).get("bindings", [])
-        ]
-        return SelectResult(variables, rows)
-
-    def triples(self) -> Iterable[Triple]:
-        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        assert isinstance(result, list)
-        return result
-
-
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
-def _query_form(sparql: str) -> str:
+def query_form(sparql: str) -> str:
     stripped = re.sub(r"#[^\n]*", "", re.sub(r"<[^>\s]*>", "<>", sparql))
     m = _FORM.search(stripped)
     return m.group(1).upper() if m else "SELECT"
@@ -479,23 +539,38 @@ def open_backend(
     *,
     store: str | Path | None = None,
     endpoint: str | None = None,
+    endpoint_kind: str = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Backend:
     """The graph the user named, or the bundled one.
 
     At most one of ``graphs`` (files read as one graph), ``store`` and ``endpoint``; with none,
     ``$KGRAPH_GRAPH`` (``os.pathsep``-separated files) or the bundled article graph.
+    ``endpoint_kind`` names the server's dialect (:mod:`kgraph.dialects`; ``auto`` guesses);
+    ``timeout`` is every query's limit in seconds (0 or None: none).
     """
     chosen = sum(bool(x) for x in (graphs, store, endpoint))
     if chosen > 1:
         raise UsageError("give only one of --graph, --store and --endpoint")
+    seconds = check_timeout(timeout)
+    backend: Backend
     if endpoint:
-        return EndpointBackend(endpoint)
+        from kgraph.endpoint import EndpointBackend
+
+        return EndpointBackend(endpoint, kind=endpoint_kind, timeout=seconds)
+    if endpoint_kind != "auto":
+        from kgraph.dialects import dialect_named
+
+        dialect_named(endpoint_kind)  # a typo is an error even where it does not apply
     if store:
-        return OxigraphBackend.open_directory(store)
-    if not graphs:
-        env = os.environ.get(GRAPH_ENV)
-        graphs = [p for p in env.split(os.pathsep) if p] if env else [bundled_graph_path()]
-    return OxigraphBackend.from_files(graphs)
+        backend = OxigraphBackend.open_directory(store)
+    else:
+        if not graphs:
+            env = os.environ.get(GRAPH_ENV)
+            graphs = [p for p in env.split(os.pathsep) if p] if env else [bundled_graph_path()]
+        backend = OxigraphBackend.from_files(graphs)
+    backend.timeout = seconds
+    return backend
 
 
 def load_into_store(directory: str | Path, paths: Sequence[str | Path]) -> int:

@@ -51,7 +51,7 @@ from kgraph.mapping import Corpus, from_triples
 from kgraph.models import LiteralValue
 from kgraph.namespaces import KG, OA, PROV, RDF, compact_iri
 from kgraph.resolve import Resolver
-from kgraph.store import DEFAULT_TIMEOUT, Backend, SelectResult, check_timeout, values_block
+from kgraph.store import UNSET, Backend, SelectResult, Timeout, check_timeout, values_block
 from kgraph.views import SourceView
 
 if TYPE_CHECKING:
@@ -455,16 +455,16 @@ def select(
     kg: KGraph | Backend,
     selection: Selection | None = None,
     *,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: Timeout = UNSET,
 ) -> Subgraph:
     """The part of the graph ``selection`` describes (everything when it is empty or None).
 
     ``timeout`` limits each query (seconds; None or 0: no limit; see :func:`kgraph.store.check_timeout`).
     """
-    timeout = check_timeout(timeout)
     backend = _backend(kg)
+    seconds = backend.timeout if timeout is UNSET else check_timeout(timeout)
     sel = selection or Selection()
-    index = _Index(backend, sel, timeout)
+    index = _Index(backend, sel, seconds)
     r = index.resolver
     focus_matches = [r.actor(name) for name in sel.focus]
     end_matches = [r.actor(name) for name in sel.path] if sel.path else []
@@ -480,7 +480,7 @@ def select(
     chosen: set[str] = set()
 
     if sel.construct is not None:
-        nodes, chosen = _from_construct(backend, index, sel, timeout)
+        nodes, chosen = _from_construct(backend, index, sel, seconds)
     else:
         if focus:
             nodes |= set(walk.reach(_edge_source(index, always), focus, sel.depth).distance)
@@ -512,7 +512,7 @@ def select(
         for m_name, m in zip((*sel.focus, *(sel.path or ())), focus_matches + end_matches, strict=True)
     }
     description = describe(sel, labels, index.filter_words)
-    return _assemble(backend, nodes, chosen, tuple(focus), description, timeout)
+    return _assemble(backend, nodes, chosen, tuple(focus), description, seconds)
 
 
 def _edge_source(index: _Index, always: set[str]) -> walk.EdgeSource:

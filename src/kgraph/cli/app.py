@@ -15,6 +15,8 @@ from kgraph.cli import export as _export  # noqa: F401
 from kgraph.cli import grow as _grow  # noqa: F401
 from kgraph.cli import lookup as _lookup  # noqa: F401
 from kgraph.cli import query as _query  # noqa: F401
+from kgraph.cli import remote as _remote  # noqa: F401
+from kgraph.cli import serve as _serve  # noqa: F401
 from kgraph.cli import validate as _validate  # noqa: F401
 from kgraph.cli.base import app, fail, flag_message
 from kgraph.errors import EXIT_USAGE, KGraphError

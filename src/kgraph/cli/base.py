@@ -134,6 +134,24 @@ EndpointOption = Annotated[
     ),
 ]
 
+EndpointKindOption = Annotated[
+    str,
+    typer.Option(
+        "--endpoint-kind",
+        metavar="KIND",
+        help="The --endpoint server's kind, for its quirks: auto (guess), generic, oxigraph, virtuoso, "
+        "fuseki, graphdb, qlever or neptune (docs/servers.md).",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Seconds each query may run, and each wait for a server (0: no limit).",
+    ),
+]
+
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 ExactOption = Annotated[
     bool,
@@ -163,7 +181,15 @@ def check_choice(value: str, choices: Sequence[str], option: str) -> str:
     return value
 
 
-def open_graph(graph: list[Path] | None, store: Path | None = None, endpoint: str | None = None) -> KGraph:
+def open_graph(
+    graph: list[Path] | None,
+    store: Path | None = None,
+    endpoint: str | None = None,
+    endpoint_kind: str = "auto",
+    timeout: float | None = 30.0,
+) -> KGraph:
     from kgraph.api import open as open_kgraph
 
-    return open_kgraph(graph or None, store=store, endpoint=endpoint)
+    return open_kgraph(
+        graph or None, store=store, endpoint=endpoint, endpoint_kind=endpoint_kind, timeout=timeout
+    )

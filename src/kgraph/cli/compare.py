@@ -8,11 +8,13 @@ import typer
 
 from kgraph.cli.base import (
     ROW_FORMATS,
+    EndpointKindOption,
     EndpointOption,
     ExactOption,
     FormatOption,
     GraphOption,
     StoreOption,
+    TimeoutOption,
     app,
     check_choice,
     fail,
@@ -108,12 +110,14 @@ def compare_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """Claims that state the same subject, relation and object, side by side: corroborated,
     differing or single-source, counting sources by the origins at the head of their chains."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    result = open_graph(graph, store, endpoint).compare(
+    result = open_graph(graph, store, endpoint, endpoint_kind, timeout).compare(
         about=about or None,
         predicate=predicate or None,
         source=source or None,

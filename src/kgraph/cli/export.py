@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kgraph.cli.base import (
     ROW_FORMATS,
+    EndpointKindOption,
     EndpointOption,
     ExactOption,
     GraphOption,
     StoreOption,
+    TimeoutOption,
     app,
     check_choice,
     open_graph,
 )
+
+if TYPE_CHECKING:
+    from kgraph.export import WholeGraphStream
 
 
 @app.command("export")
@@ -172,9 +177,8 @@ def export_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds each query may run (0: no limit).")
-    ] = 30.0,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
 ) -> None:
     """Export a selection of the graph: RDF, Graphviz pictures, GraphML/GEXF, CSV, Mermaid, Cypher."""
     from kgraph.errors import UsageError
@@ -185,6 +189,7 @@ def export_command(
         format_rows,
         get_exporter,
         require,
+        whole_graph_stream,
     )
 
     if list_formats:
@@ -240,7 +245,12 @@ def export_command(
         max_hops=max_hops,
         exact=exact,
     )
-    sub = select(open_graph(graph, store, endpoint), selection, timeout=seconds)
+    kg = open_graph(graph, store, endpoint, endpoint_kind, timeout)
+    stream = whole_graph_stream(kg, selection, exporter, options)
+    if stream is not None:
+        _write_stream(stream, None if to_stdout else Path(str(output)))
+        return
+    sub = select(kg, selection, timeout=seconds)
     data = export_subgraph(sub, exporter, options)
 
     if to_stdout:
@@ -258,3 +268,17 @@ def export_command(
     assert output is not None
     atomic_write(Path(output), data)  # an OutputFileError (exit 2) when it cannot
     typer.echo(f"{output}: {summary(sub, exporter, options)}", err=True)
+
+
+def _write_stream(stream: WholeGraphStream, output: Path | None) -> None:
+    """A whole graph too big to sort, written as it arrives: to stdout, or atomically to a file."""
+    from kgraph.fileio import atomic_writer
+
+    if output is None:
+        sys.stdout.flush()
+        stream.write_to(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_writer(output) as fh:
+        count = stream.write_to(fh)
+    typer.echo(f"{output}: {stream.exporter.name}, {count} triples (the whole graph, streamed)", err=True)

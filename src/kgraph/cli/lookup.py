@@ -17,11 +17,13 @@ import typer
 
 from kgraph.cli.base import (
     ROW_FORMATS,
+    EndpointKindOption,
     EndpointOption,
     ExactOption,
     FormatOption,
     GraphOption,
     StoreOption,
+    TimeoutOption,
     app,
     check_choice,
     fail,
@@ -215,11 +217,15 @@ def show_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """An actor's or event's card: names, ids, and every claim about it, grouped by relation."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    card = open_graph(graph, store, endpoint).show(name, source_texts=_paths(source_text), exact=exact)
+    card = open_graph(graph, store, endpoint, endpoint_kind, timeout).show(
+        name, source_texts=_paths(source_text), exact=exact
+    )
     if fmt == "table":
         typer.echo(card_text(card), nl=False)
         return
@@ -281,11 +287,13 @@ def claims_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """Claims, filtered: different options must all hold; a repeated option accepts any of its values."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    found = open_graph(graph, store, endpoint).claims(
+    found = open_graph(graph, store, endpoint, endpoint_kind, timeout).claims(
         id=id_ or None,
         about=about or None,
         predicate=predicate or None,
@@ -325,11 +333,13 @@ def actors_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """The actors: id, label, type, aliases, Wikidata id, and how many claims involve each."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    found = open_graph(graph, store, endpoint).actors(type=type_)
+    found = open_graph(graph, store, endpoint, endpoint_kind, timeout).actors(type=type_)
     table = ["id", "label", "type", "aliases", "wikidata", "claims"]
     _emit(
         fmt, [a.model_dump() for a in found], table, [*table, "description", "iri"], [_dump(a) for a in found]
@@ -341,6 +351,8 @@ def sources_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """The source documents, with the SHA-256 and length that let anyone check a copy of the text."""
@@ -348,7 +360,7 @@ def sources_command(
     from kgraph.models import SOURCE_RECORD_FIELDS
     from kgraph.present import mark
 
-    found = open_graph(graph, store, endpoint).sources()
+    found = open_graph(graph, store, endpoint, endpoint_kind, timeout).sources()
     flat = []
     for s in found:
         row = s.model_dump()
@@ -378,13 +390,15 @@ def events_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """A timeline of the events, oldest first, each date at its own precision; undated events last."""
     from kgraph.dates import marked_period
 
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    found = open_graph(graph, store, endpoint).events(
+    found = open_graph(graph, store, endpoint, endpoint_kind, timeout).events(
         since=since, until=until, participant=participant or None, exact=exact
     )
     flat = [
@@ -414,11 +428,13 @@ def stats_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """Counts: triples, actors by type, claims by predicate, modality and source."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    s = open_graph(graph, store, endpoint).stats()
+    s = open_graph(graph, store, endpoint, endpoint_kind, timeout).stats()
     rows: list[dict[str, Any]] = [
         {"group": "graph", "item": item, "count": getattr(s, item)}
         for item in ("triples", "actors", "events", "claims", "sources", "external_ids")
@@ -474,11 +490,15 @@ def path_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """How two actors are connected: the shortest chains of claims, followed in either direction."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    result = open_graph(graph, store, endpoint).path(a, b, max_hops=max_hops, limit=limit)
+    result = open_graph(graph, store, endpoint, endpoint_kind, timeout).path(
+        a, b, max_hops=max_hops, limit=limit
+    )
     if not result.paths:
         hops = "1 hop" if max_hops == 1 else f"{max_hops} hops"
         fail(f"no path between {result.from_.label} and {result.to.label} within {hops}")
@@ -509,11 +529,15 @@ def neighbors_command(
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
 ) -> None:
     """Actors and events within --depth hops, each with the claims that connect it."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    result = open_graph(graph, store, endpoint).neighbors(name, depth=depth, exact=exact)
+    result = open_graph(graph, store, endpoint, endpoint_kind, timeout).neighbors(
+        name, depth=depth, exact=exact
+    )
     flat = [
         row
         for n in result.neighbors

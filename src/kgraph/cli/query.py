@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kgraph.cli.base import EndpointOption, GraphOption, StoreOption, app, open_graph
+from kgraph.cli.base import (
+    EndpointKindOption,
+    EndpointOption,
+    GraphOption,
+    StoreOption,
+    TimeoutOption,
+    app,
+    open_graph,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kgraph.api import KGraph
     from kgraph.query import NamedQuery
 
 _NOT_NAMES = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"}
@@ -70,6 +84,32 @@ def _list_queries(fmt: str | None) -> str:
     return render_rows(rows, fmt, ["name", "description", "parameters"])
 
 
+def _print_query(
+    text: str,
+    named: NamedQuery | None,
+    param: list[str],
+    output: Path | None,
+    fmt: str | None,
+    open_kg: Callable[[], KGraph],
+) -> None:
+    """``--print``: the query as an endpoint gets it, written and not run."""
+    from kgraph.errors import UsageError
+    from kgraph.fileio import atomic_write
+    from kgraph.query import bind_parameters, text_as_sent
+
+    if fmt is not None:
+        raise UsageError("--print writes the query itself: --format does not apply")
+    # The graph is opened only to read --param values (an actor is looked up by name).
+    bindings = bind_parameters(open_kg(), param, named) if param else {}
+    sent = text_as_sent(text, bindings)
+    if not sent.endswith("\n"):
+        sent += "\n"
+    if output is not None:
+        atomic_write(output, sent)
+    else:
+        typer.echo(sent, nl=False)
+
+
 @app.command("query")
 def query_command(
     query: Annotated[
@@ -117,21 +157,25 @@ def query_command(
             show_default=False,
         ),
     ] = None,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout", metavar="SECONDS", help="Stop the query after this many seconds (0: no limit)."
-        ),
-    ] = 30.0,
     allow_service: Annotated[
         bool,
         typer.Option(
             "--allow-service", help="Let the query call SERVICE, i.e. send requests to other servers."
         ),
     ] = False,
+    print_: Annotated[
+        bool,
+        typer.Option(
+            "--print",
+            help="Write the query as it would be sent to an endpoint (its PREFIX lines, --param "
+            "values as a VALUES block) and stop: nothing runs.",
+        ),
+    ] = False,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = 30.0,
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query.
 
@@ -141,20 +185,23 @@ def query_command(
     from kgraph.errors import UsageError
     from kgraph.fileio import atomic_write
     from kgraph.query import (
+        STREAMED_FORMATS,
         bind_parameters,
         check_format,
         check_query,
         default_format,
         format_for_path,
         run_query,
+        select_chunks,
         serialize,
+        stream_query,
         table_rows,
     )
     from kgraph.store import check_timeout
 
     if list_:
-        if query is not None or param:
-            raise UsageError("--list takes no query and no --param")
+        if query is not None or param or print_:
+            raise UsageError("--list takes no query, no --param and no --print")
         text = _list_queries(fmt or (format_for_path(output) if output is not None else None))
         if output is not None:
             atomic_write(output, text)
@@ -169,12 +216,25 @@ def query_command(
 
     text, base_iri, named = _read_query(query)
     checked = check_query(text, allow_service=allow_service)
+    if print_:
+        opener = partial(open_graph, graph, store, endpoint, endpoint_kind, timeout)
+        _print_query(checked.text, named, param or [], output, fmt, opener)
+        return
     form = checked.info.form
     chosen = fmt or (format_for_path(output, form) if output is not None else None)
     if form is not None:
         chosen = check_format(form, chosen or default_format(form))
-    kg = open_graph(graph, store, endpoint)
+    kg = open_graph(graph, store, endpoint, endpoint_kind, timeout)
     bindings = bind_parameters(kg, param or [], named)
+    if form == "SELECT" and chosen in STREAMED_FORMATS:
+        # Rows written as they come: a SELECT of millions of rows in flat memory.
+        rows = stream_query(
+            kg, checked, timeout=limit, allow_service=allow_service, bindings=bindings, base_iri=base_iri
+        )
+        _write_chunks(select_chunks(rows.variables, rows, chosen), output)
+        if output is not None:
+            typer.echo(f"{output}: {rows.summary()}", err=True)
+        return
     result = run_query(
         kg, checked, timeout=limit, allow_service=allow_service, bindings=bindings, base_iri=base_iri
     )
@@ -192,3 +252,17 @@ def query_command(
         typer.echo(f"{output}: {result.summary()}", err=True)
     else:
         typer.echo(rendered, nl=False)
+
+
+def _write_chunks(chunks: Iterable[str], output: Path | None) -> None:
+    """Text as it is made: to stdout, or to ``output`` atomically (nothing on failure)."""
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    from kgraph.fileio import atomic_writer
+
+    with atomic_writer(output) as fh:
+        for chunk in chunks:
+            fh.write(chunk.encode("utf-8"))

@@ -18,17 +18,20 @@ here; the CLI writes the result atomically. Formats, by family (one module each)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kgraph.errors import FormatError
 from kgraph.export import cypher, graphviz, mermaid, network, rdf, table
 from kgraph.export.base import Exporter, ExportOptions
+from kgraph.store import UNSET
 
 if TYPE_CHECKING:
+    from pyoxigraph import Triple
+
     from kgraph.api import KGraph
-    from kgraph.store import Backend
+    from kgraph.store import Backend, Timeout
     from kgraph.subgraph import Selection, Subgraph
 
 REGISTRY: Mapping[str, Exporter] = {
@@ -106,6 +109,87 @@ def export_subgraph(sub: Subgraph, fmt: str | Exporter, options: ExportOptions |
     return exporter.function(sub, options or ExportOptions())
 
 
+STREAM_THRESHOLD = 100_000
+"""Past this many triples a whole-graph RDF export is streamed (docs/performance.md)."""
+
+_STREAMED = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "trig": "TRIG", "rdfxml": "RDF_XML"}
+
+
+class WholeGraphStream:
+    """A whole-graph RDF export written as the backend's triples arrive, in flat memory.
+
+    Smaller graphs are sorted (a stable file, the same from every backend); a big one comes in
+    the backend's own order: sorting it would hold it all in memory.
+    """
+
+    def __init__(self, backend: Backend, exporter: Exporter, size: int):
+        self.backend = backend
+        self.exporter = exporter
+        self.size = size
+
+    def write_to(self, output: BinaryIO) -> int:
+        """Write the export to ``output``; the number of triples written."""
+        from pyoxigraph import RdfFormat, serialize
+
+        from kgraph.namespaces import PREFIXES
+
+        fmt = getattr(RdfFormat, _STREAMED[self.exporter.name])
+        count = 0
+
+        def counted() -> Iterator[Triple]:
+            nonlocal count
+            for t in self.backend.triples():
+                count += 1
+                yield t
+
+        if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
+            output.write(f"# kgraph export: {self.backend.description} (whole graph, streamed)\n".encode())
+        try:
+            if fmt is RdfFormat.N_TRIPLES:
+                serialize(counted(), output, format=fmt)
+            else:
+                serialize(counted(), output, format=fmt, prefixes=dict(PREFIXES))
+        except ValueError as e:  # RDF/XML cannot write a predicate that ends in no XML name
+            raise FormatError(
+                f"{self.exporter.name} cannot hold this graph: {str(e).splitlines()[0]}"
+            ) from None
+        return count
+
+
+def whole_graph_stream(
+    kg: KGraph | Backend,
+    selection: Selection | None,
+    exporter: Exporter,
+    options: ExportOptions | None = None,
+) -> WholeGraphStream | None:
+    """A stream for an export of the whole graph in an RDF format past :data:`STREAM_THRESHOLD`
+    triples; None for any other export (to be made by :func:`export_subgraph`)."""
+    from kgraph.subgraph import _backend
+
+    view = (options or ExportOptions()).view or "claims"
+    if (
+        exporter.name not in _STREAMED
+        or view != "claims"
+        or (selection is not None and not selection.is_empty())
+    ):
+        return None
+    backend = _backend(kg)
+    size = _size(backend)
+    return WholeGraphStream(backend, exporter, size) if size > STREAM_THRESHOLD else None
+
+
+def _size(backend: Backend) -> int:
+    if isinstance(backend, Sized):
+        return len(backend)
+    result = backend.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    rows = getattr(result, "rows", None) or [{}]
+    term = rows[0].get("n")
+    try:
+        return int(term.value) if term is not None else 0
+    except ValueError:
+        return 0
+
+
 def summary(sub: Subgraph, exporter: Exporter, options: ExportOptions | None = None) -> str:
     """What an export holds, in one line (the CLI prints it after writing a file).
 
@@ -136,7 +220,7 @@ def export(
     fmt: str = "turtle",
     options: ExportOptions | None = None,
     *,
-    timeout: float | None = 30.0,
+    timeout: Timeout = UNSET,
 ) -> bytes | str:
     """Select (everything when ``selection`` is None) and export in one call."""
     from kgraph.subgraph import select
@@ -148,8 +232,10 @@ def export(
 
 __all__ = [
     "REGISTRY",
+    "STREAM_THRESHOLD",
     "ExportOptions",
     "Exporter",
+    "WholeGraphStream",
     "export",
     "export_subgraph",
     "exporter_for_path",
@@ -157,4 +243,5 @@ __all__ = [
     "get_exporter",
     "require",
     "summary",
+    "whole_graph_stream",
 ]
