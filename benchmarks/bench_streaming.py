@@ -35,7 +35,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PERFORMANCE = ROOT / "docs" / "performance.md"
-BEGIN, END = "<!-- bench_streaming: begin -->", "<!-- bench_streaming: end -->"
+
+
+def _markers(size: str) -> tuple[str, str]:
+    return f"<!-- bench_streaming {size}: begin -->", f"<!-- bench_streaming {size}: end -->"
+
+
 SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -204,10 +209,13 @@ def main() -> None:
     )
     print(table)
     if args.write:
+        begin, end = _markers(args.triples)
         text = PERFORMANCE.read_text(encoding="utf-8")
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        PERFORMANCE.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+        if begin not in text:
+            sys.exit(f"{PERFORMANCE} has no {begin} marker for this size")
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
+        PERFORMANCE.write_text(f"{head}{begin}\n{table}\n{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -575,3 +575,36 @@ def test_a_param_the_query_does_not_return_is_refused_on_both_backends(  # type:
         run_cli("query", ok, "--endpoint", url, "-p", "s=kgr:alphaland").out
         == run_cli("query", ok, *TINY, "-p", "s=kgr:alphaland").out
     )
+
+
+def test_a_streamed_select_is_stopped_when_no_row_comes_in_time(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    small = tmp_path / "small.nt"
+    small.write_text(
+        "".join(f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(300))
+    )
+    # A count over a cross product: seconds of work before the one row, in no memory.
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+    out = tmp_path / "rows.csv"
+    result = run_cli("query", slow, "--graph", small, "--timeout", "0.3", "-o", out)
+    _one_line_error(result, 4, "kgraph: query stopped after 0.3 s (raise --timeout to wait longer)")
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["small.nt"]
+    # Oxigraph cannot be interrupted inside the count; the worker ends with it, writing nothing.
+    for _ in range(600):
+        if not any(t.name == "kgraph-stream" and t.is_alive() for t in threading.enumerate()):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the streaming worker did not stop")
+
+
+def test_a_streamed_select_writes_every_row(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.nt"
+    big.write_text(
+        "".join(f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(5000))
+    )
+    out = tmp_path / "rows.tsv"
+    result = run_cli("query", "SELECT ?s ?o WHERE { ?s ?p ?o }", "--graph", big, "-o", out)
+    assert (result.code, result.out, result.err) == (0, "", f"{out}: 5000 rows\n")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "?s\t?o" and len(lines) == 5001
+    assert sorted(lines[1:]) == sorted(f'<http://example.org/s{i}>\t"{i}"' for i in range(5000))

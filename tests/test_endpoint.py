@@ -216,7 +216,9 @@ def test_retries_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_answer_the_server_cut_short_is_an_error(scripted) -> None:  # type: ignore[no-untyped-def]
     server = scripted(Reply(headers={"Server": "Virtuoso/07.20.3229 (Linux)", "X-SPARQL-MaxRows": "10000"}))
-    with pytest.raises(EndpointError, match=r"cut the answer at 10000 rows \(its ResultSetMaxRows\)"):
+    with pytest.raises(
+        EndpointError, match=r"reached the server's cap of 10000 rows \(its ResultSetMaxRows\) and may be cut"
+    ):
         EndpointBackend(server.url).query("ASK {}")
 
 

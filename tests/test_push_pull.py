@@ -533,6 +533,14 @@ def test_push_to_virtuoso_and_back(
     r = run_cli("pull", "--endpoint", virtuoso.url, "--graph-iri", graph, "-o", out)
     assert r.code == 0, r.err
     assert _triples(out) == _triples(BUNDLED_TTL)
+    # No --graph-iri: Virtuoso's Graph Store has no default graph; the query URL's is meant.
+    from tests.servers import VIRTUOSO_GRAPH
+
+    r = run_cli("push", BUNDLED_TTL, "--endpoint", virtuoso.url)
+    assert (r.code, r.err) == (0, f"{auth}: 5,902 triples in 1 batch into <{VIRTUOSO_GRAPH}>\n")
+    bare = virtuoso.extra["base"] + "/sparql"
+    r = run_cli("push", BUNDLED_TTL, "--endpoint", bare, "--endpoint-kind", "virtuoso")
+    assert r.code == 2 and "--graph-iri: Virtuoso's Graph Store has no default graph" in r.err, r.err
 
 
 def test_store_of_pulled_graph_matches(oxigraph: Server, tmp_path: Path) -> None:

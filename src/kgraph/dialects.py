@@ -131,7 +131,9 @@ class VirtuosoDialect(Dialect):
             return "the server stopped the query at its time limit and sent partial results"
         max_rows = headers.get("X-SPARQL-MaxRows")
         if max_rows:
-            return f"the server cut the answer at {max_rows} rows (its ResultSetMaxRows)"
+            # Sent when a SELECT reaches the cap: cut, or exactly that long; no telling which.
+            cap = f"the server's cap of {max_rows} rows (its ResultSetMaxRows)"
+            return f"the answer reached {cap} and may be cut"
         return None
 
     def graph_store_url(self, query_url: str, *, write: bool = False) -> str | None:

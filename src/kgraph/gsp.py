@@ -208,6 +208,7 @@ def graph_store_target(
             )
         store_url = found
     params = dialect.graph_store_params(endpoint or store_url, iri)
+    iri = params.get("graph") or iri  # the graph the dialect chose where the server has no default
     return Target(HttpClient(store_url), dialect, store_url, _with_params(store_url, params), iri, learnt)
 
 

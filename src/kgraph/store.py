@@ -213,14 +213,13 @@ def _stream_rows(
     start: Callable[[], tuple[list[str], Iterator[Row]]], timeout: float | None, what: str
 ) -> SelectStream:
     """Run ``start`` (which opens the query) and drain its rows in a worker thread, handing them
-    over in batches through a bounded queue: memory stays at a few batches, and the caller's
-    ``timeout`` holds for the whole answer even when Oxigraph is busy inside one row.
+    over in batches through a bounded queue: memory stays at a few batches, and ``timeout``
+    bounds each wait for the next batch, even when Oxigraph is busy inside one row.
     """
     import queue
 
     handoff: queue.Queue[object] = queue.Queue(maxsize=8)
     cancel = threading.Event()
-    deadline = None if timeout is None else time.monotonic() + timeout
 
     def put(item: object) -> bool:
         while not cancel.is_set():
@@ -254,6 +253,9 @@ def _stream_rows(
     threading.Thread(target=work, daemon=True, name="kgraph-stream").start()
 
     def take() -> object:
+        # The limit is on each wait, as for a server's answer read in pieces: a query that
+        # keeps sending rows runs to its end; one that sends nothing for `timeout` s is stopped.
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
