@@ -11,3 +11,7 @@ KGRAPH=${KGRAPH:-.venv/bin/kgraph}
 "$KGRAPH" export --type Actor -o docs/img/network.svg
 # Israel and everything one claim away from it, with the claims among them.
 "$KGRAPH" export --focus Israel --depth 1 -o docs/img/israel.svg
+# Screenshots of the HTML view (Israel, the whole network) in headless Chromium.
+PYTHON=${PYTHON:-.venv/bin/python}
+[ -x "$PYTHON" ] || PYTHON=python3
+"$PYTHON" scripts/screenshot_html.py

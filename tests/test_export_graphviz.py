@@ -209,9 +209,28 @@ def test_rankdir(whole: Subgraph, rankdir: str) -> None:
 
 @pytest.mark.parametrize("layout", ["neato", "fdp", "circo"])
 def test_other_layouts(whole: Subgraph, layout: str) -> None:
-    source = dot_source(whole, ExportOptions(layout=layout))
+    source = dot_source(whole, ExportOptions(engine=layout))
     assert f'layout="{layout}"' in source
+    assert dot_source(whole, ExportOptions(layout=layout)) == source  # the old name still works
     run_dot(source)
+
+
+def node_positions(source: str, engine: str) -> dict[str, tuple[float, float]]:
+    done = subprocess.run(
+        [need_dot(), f"-K{engine}", "-Tplain"], input=source.encode(), capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [x.split() for x in done.stdout.decode().splitlines()]
+    return {x[1]: (float(x[2]), float(x[3])) for x in lines if x and x[0] == "node"}
+
+
+def test_no_layout_unless_an_engine_is_asked_for(whole: Subgraph) -> None:
+    source = dot_source(whole, ExportOptions())
+    assert "layout=" not in source
+    by_dot = node_positions(source, "dot")
+    # So other engines give their own layouts of the same file.
+    assert node_positions(source, "neato") != by_dot
+    assert node_positions(source, "sfdp") != by_dot
 
 
 @pytest.mark.parametrize(

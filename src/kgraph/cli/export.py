@@ -25,6 +25,7 @@ from kgraph.cli.base import (
     check_choice,
     open_graph,
 )
+from kgraph.cli.lookup import SourceTextOption, _paths
 
 if TYPE_CHECKING:
     from kgraph.export import WholeGraphStream
@@ -152,12 +153,17 @@ def export_command(
     rankdir: Annotated[
         str, typer.Option("--rankdir", metavar="DIR", help="Picture direction: LR, TB, RL or BT.")
     ] = "LR",
-    layout: Annotated[
-        str,
+    engine: Annotated[
+        str | None,
         typer.Option(
-            "--layout", metavar="ENGINE", help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi."
+            "--engine",
+            "--layout",
+            metavar="ENGINE",
+            help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi (--layout is an old "
+            "name). Default: no layout= in DOT files; pictures are laid out with dot.",
+            show_default=False,
         ),
-    ] = "dot",
+    ] = None,
     merge: Annotated[
         str,
         typer.Option(
@@ -174,6 +180,7 @@ def export_command(
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the export formats (as --format table, json, csv…).")
     ] = False,
+    source_text: SourceTextOption = None,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -217,12 +224,16 @@ def export_command(
     options = ExportOptions(
         view=view,  # type: ignore[arg-type]
         rankdir=rankdir,
-        layout=layout.lower(),
+        engine=engine.lower() if engine else None,
         merge=merge.lower(),
         legend=legend,
         title=title,
     )
     require(exporter)  # before any query: a missing `dot` should not cost a graph load
+    if source_text and exporter.name != "html":
+        raise UsageError(
+            "--source-text quotes passages in the html view only; no other format carries source text"
+        )
 
     from kgraph.query import read_query_argument
     from kgraph.store import check_timeout
@@ -251,6 +262,13 @@ def export_command(
         _write_stream(stream, None if to_stdout else Path(str(output)))
         return
     sub = select(kg, selection, timeout=seconds)
+    if source_text:
+        import dataclasses
+
+        from kgraph.sources import load_source_texts
+
+        texts = load_source_texts(kg.backend, _paths(source_text))
+        options = dataclasses.replace(options, source_texts=texts)
     data = export_subgraph(sub, exporter, options)
 
     if to_stdout:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kgraph.errors import FormatError
-from kgraph.export import cypher, graphviz, mermaid, network, rdf, table
+from kgraph.export import cypher, graphviz, html, mermaid, network, rdf, table
 from kgraph.export.base import Exporter, ExportOptions
 from kgraph.store import UNSET
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kgraph.subgraph import Selection, Subgraph
 
 REGISTRY: Mapping[str, Exporter] = {
-    e.name: e for module in (rdf, graphviz, network, table, mermaid, cypher) for e in module.EXPORTERS
+    e.name: e for module in (rdf, graphviz, network, table, mermaid, cypher, html) for e in module.EXPORTERS
 }
 """Format name -> exporter, in the order ``kgraph export --list-formats`` shows them."""
 

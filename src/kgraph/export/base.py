@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,11 +27,19 @@ class ExportOptions:
 
     view: View | None = None
     rankdir: str = "LR"
-    layout: str = "dot"
+    engine: str | None = None
+    """The Graphviz layout engine the user asked for: written into the DOT as ``layout=`` and
+    used to render; None writes no ``layout=`` (any engine can lay the DOT out) and renders
+    with ``dot``."""
+    layout: str | None = None
+    """The old name of ``engine`` (``--layout``), still accepted."""
     merge: str = "pair"
     legend: bool = True
     title: str | None = None
     timeout: float = 60.0
+    source_texts: Mapping[str, str] | None = None
+    """Source id -> the user's copy of its text (:func:`kgraph.sources.load_source_texts`): the
+    HTML view quotes passages from them; no other format carries source text."""
 
     def __post_init__(self) -> None:
         if self.view not in (None, "actors", "claims"):
@@ -40,8 +48,10 @@ class ExportOptions:
             raise UsageError(f"--rankdir must be one of {', '.join(RANKDIRS)}, not {self.rankdir!r}")
         if self.merge not in MERGES:
             raise UsageError(f"--merge must be one of {', '.join(MERGES)}, not {self.merge!r}")
-        if self.layout not in LAYOUTS:
-            raise UsageError(f"--layout must be one of {', '.join(LAYOUTS)}, not {self.layout!r}")
+        if self.engine is None and self.layout is not None:
+            object.__setattr__(self, "engine", self.layout)
+        if self.engine is not None and self.engine not in LAYOUTS:
+            raise UsageError(f"--engine (--layout) must be one of {', '.join(LAYOUTS)}, not {self.engine!r}")
 
 
 ExportFunction = Callable[["Subgraph", ExportOptions], "bytes | str"]

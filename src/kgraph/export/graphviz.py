@@ -175,7 +175,7 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
         "fontname": FONT,
         "fontsize": 18,
         "rankdir": options.rankdir.upper(),
-        "layout": options.layout,
+        "layout": options.engine,  # None: no layout=, so any engine lays the DOT out its way
         "nodesep": 0.3,
         "ranksep": 0.7,
         "pad": 0.3,
@@ -184,7 +184,7 @@ def dot_source(sub: Subgraph, options: ExportOptions) -> str:
         "charset": "UTF-8",
         "tooltip": " ",
     }
-    if options.layout != "dot":
+    if options.engine not in (None, "dot"):
         graph_attrs.update(overlap="prism", splines="true", sep="+12")
     lines.append(f"  graph {_attrs(graph_attrs)};")
     lines.append(
@@ -276,9 +276,10 @@ def dot_program() -> str:
     return path
 
 
-def render(dot: str, fmt: str, timeout: float = 60.0) -> bytes:
-    """Run ``dot -T<fmt>`` on DOT text; its warnings are dropped, a failure is a FormatError."""
-    args = [dot_program(), f"-T{fmt}"]
+def render(dot: str, fmt: str, timeout: float = 60.0, engine: str | None = None) -> bytes:
+    """Run ``dot -K<engine> -T<fmt>`` on DOT text; its warnings are dropped, a failure is a
+    FormatError. The engine is given on the command line, never written into the DOT."""
+    args = [dot_program(), f"-K{engine or 'dot'}", f"-T{fmt}"]
     if fmt == "png":
         args.append("-Gdpi=150")  # sharp enough for a slide
     try:
@@ -300,15 +301,15 @@ def dot(sub: Subgraph, options: ExportOptions) -> str:
 
 
 def svg(sub: Subgraph, options: ExportOptions) -> str:
-    return render(dot_source(sub, options), "svg", options.timeout).decode("utf-8")
+    return render(dot_source(sub, options), "svg", options.timeout, options.engine).decode("utf-8")
 
 
 def png(sub: Subgraph, options: ExportOptions) -> bytes:
-    return render(dot_source(sub, options), "png", options.timeout)
+    return render(dot_source(sub, options), "png", options.timeout, options.engine)
 
 
 def pdf(sub: Subgraph, options: ExportOptions) -> bytes:
-    return render(dot_source(sub, options), "pdf", options.timeout)
+    return render(dot_source(sub, options), "pdf", options.timeout, options.engine)
 
 
 EXPORTERS = [
