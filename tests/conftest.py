@@ -139,10 +139,6 @@ BACKENDS = ("files", "store", "oxigraph", "virtuoso")
 """Every kind of backend the read suite runs on (tests/test_backends.py)."""
 
 
-def _require_virtuoso() -> bool:
-    return os.environ.get("KGRAPH_REQUIRE_VIRTUOSO") == "1"
-
-
 @pytest.fixture(scope="session")
 def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled graph loaded by `kgraph load` into an on-disk store."""
@@ -173,12 +169,9 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 
     Skipped where Virtuoso is not installed, except under KGRAPH_REQUIRE_VIRTUOSO=1 (.ci/run).
     """
-    from tests.servers import start_virtuoso, virtuoso_installed
+    from tests.servers import require_virtuoso, start_virtuoso
 
-    if not virtuoso_installed():
-        if _require_virtuoso():
-            pytest.fail("KGRAPH_REQUIRE_VIRTUOSO=1 but virtuoso-t/isql-vt are not installed")
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    require_virtuoso()
     server = start_virtuoso([BUNDLED_TTL], tmp_path_factory.mktemp("virtuoso"))
     try:
         yield server

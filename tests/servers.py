@@ -109,6 +109,16 @@ def virtuoso_installed() -> bool:
     return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
 
 
+def require_virtuoso() -> None:
+    """Skip the test where Virtuoso is not installed; fail instead under KGRAPH_REQUIRE_VIRTUOSO=1."""
+    import pytest
+
+    if not virtuoso_installed():
+        if os.environ.get("KGRAPH_REQUIRE_VIRTUOSO") == "1":
+            pytest.fail("KGRAPH_REQUIRE_VIRTUOSO=1 but virtuoso-t/isql-vt are not installed")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+
+
 _VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {db}/virtuoso.db

@@ -32,7 +32,7 @@ from kgraph.namespaces import PREFIXES
 from kgraph.query import named_queries, named_query, parse_header, prefix_use, text_as_sent
 
 from .conftest import BUNDLED_TTL, TINY_TTL
-from .servers import oxigraph_binary, start_virtuoso, virtuoso_installed
+from .servers import oxigraph_binary
 
 NAMES = [q.name for q in named_queries()]
 XSD = PREFIXES["xsd"]
@@ -307,15 +307,10 @@ def test_text_as_sent() -> None:
 # ---------------------------------------------------------------- Virtuoso
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not virtuoso_installed():
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    server = start_virtuoso([BUNDLED_TTL], tmp_path_factory.mktemp("virtuoso"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+@pytest.fixture
+def virtuoso(virtuoso_server) -> str:  # type: ignore[no-untyped-def]
+    """The session's Virtuoso (tests/conftest.py): read-only here, so shared with the read suite."""
+    return str(virtuoso_server.url)
 
 
 _BOOLEAN = re.compile(rf'"1"\^\^<{re.escape(XSD)}boolean>')

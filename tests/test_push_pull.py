@@ -7,7 +7,6 @@ pull by the triples of the file it wrote.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import urllib.parse
 import urllib.request
@@ -483,12 +482,9 @@ def test_bad_pull_options(run_cli, oxigraph: Server, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Virtuoso 7 holding the bundled graph in tests.servers.VIRTUOSO_GRAPH, for this module."""
-    from tests.servers import start_virtuoso, virtuoso_installed
+    from tests.servers import require_virtuoso, start_virtuoso
 
-    if not virtuoso_installed():
-        if os.environ.get("KGRAPH_REQUIRE_VIRTUOSO") == "1":
-            pytest.fail("KGRAPH_REQUIRE_VIRTUOSO=1 but virtuoso-t/isql-vt are not installed")
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    require_virtuoso()
     server = start_virtuoso([BUNDLED_TTL], tmp_path_factory.mktemp("virtuoso-gsp"))
     try:
         yield server

@@ -91,7 +91,17 @@ def check_url(url: str, parameter: str = "endpoint") -> str:
     return url
 
 
-def _shown(url: str) -> str:
+def broke_off(url: str, e: BaseException) -> EndpointUnreachable:
+    return EndpointUnreachable(f"{shown_url(url)} broke off its answer: {reason_text(e)}", endpoint=url)
+
+
+def timed_out(url: str, timeout: float | None) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"{shown_url(url)} did not answer within {timeout or 0:g} s (raise --timeout to wait longer)"
+    )
+
+
+def shown_url(url: str) -> str:
     """The URL as errors show it: without its query string, which can be long."""
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
@@ -152,15 +162,11 @@ class HttpClient:
                     continue
                 raise self._status_error(url, e.code, str(e.reason or ""), body, dialect) from None
             except TimeoutError:
-                raise QueryTimeoutError(
-                    f"{_shown(url)} did not answer within {timeout:g} s (raise --timeout to wait longer)"
-                ) from None
+                raise timed_out(url, timeout) from None
             except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as e:
                 reason = getattr(e, "reason", e)
                 if isinstance(reason, TimeoutError | socket.timeout):
-                    raise QueryTimeoutError(
-                        f"{_shown(url)} did not answer within {timeout:g} s (raise --timeout to wait longer)"
-                    ) from None
+                    raise timed_out(url, timeout) from None
                 transient = isinstance(
                     reason, ConnectionRefusedError | ConnectionResetError | http.client.RemoteDisconnected
                 )
@@ -168,7 +174,7 @@ class HttpClient:
                     attempt += 1
                     continue
                 raise EndpointUnreachable(
-                    f"{_shown(url)} could not be reached: {_reason_text(reason)}"
+                    f"{shown_url(url)} could not be reached: {reason_text(reason)}"
                     + (f" (after {attempt + 1} tries)" if attempt else ""),
                     endpoint=url,
                 ) from None
@@ -196,7 +202,7 @@ class HttpClient:
 
     def _status_error(self, url: str, status: int, reason: str, body: str, dialect: Dialect) -> EndpointError:
         detail = dialect.error_detail(status, body) or reason
-        where = _shown(url)
+        where = shown_url(url)
         if status in (401, 403):
             hint = (
                 "the server refused the credentials"
@@ -273,7 +279,7 @@ def _read_error_body(e: urllib.error.HTTPError) -> str:
             e.close()
 
 
-def _reason_text(reason: object) -> str:
+def reason_text(reason: object) -> str:
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
     if isinstance(reason, ConnectionResetError | http.client.RemoteDisconnected):
@@ -344,7 +350,7 @@ class EndpointBackend:
         seconds = self.timeout if timeout is UNSET else check_timeout(timeout)
         answer = self.select_rows(text_as_sent(sparql, bindings), seconds)
         if isinstance(answer, bool):
-            raise EndpointError(f"{_shown(self.url)} answered a SELECT with a boolean")
+            raise EndpointError(f"{shown_url(self.url)} answered a SELECT with a boolean")
         variables, rows = answer
         return SelectStream(variables, rows, getattr(rows, "close", lambda: None))
 
@@ -372,7 +378,7 @@ class EndpointBackend:
         cut = self.dialect.truncation({k: v for k, v in response.headers.items()})
         if cut:
             response.close()
-            raise EndpointError(f"{_shown(self.url)}: {cut}; narrow the query or raise the server's limit")
+            raise EndpointError(f"{shown_url(self.url)}: {cut}; narrow the query or raise the server's limit")
         return response
 
     def select_rows(
@@ -381,11 +387,13 @@ class EndpointBackend:
         """A SELECT's variables and its rows as they arrive, or an ASK's answer."""
         response = self._request(sparql, "application/sparql-results+json", timeout)
         try:
-            reader: Any = _Reader(response, self)  # pyoxigraph reads anything with .read()
+            reader: Any = ResponseReader(response, self.url, timeout)  # read by pyoxigraph
             results = parse_query_results(reader, format=QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as e:
             response.close()
-            raise EndpointError(f"{_shown(self.url)} did not send SPARQL JSON results: {_first(e)}") from None
+            raise EndpointError(
+                f"{shown_url(self.url)} did not send SPARQL JSON results: {_first(e)}"
+            ) from None
         if isinstance(results, QueryBoolean):
             response.close()
             return bool(results)
@@ -394,7 +402,7 @@ class EndpointBackend:
 
         def rows() -> Iterator[dict[str, NamedNode | BlankNode | Literal | None]]:
             try:
-                for solution in _guard(results, self):
+                for solution in _guard(results, self.url):
                     row: dict[str, NamedNode | BlankNode | Literal | None] = {}
                     for name in variables:
                         term = solution[name]
@@ -414,23 +422,7 @@ class EndpointBackend:
         fmt = {"text/turtle": RdfFormat.TURTLE, "application/rdf+xml": RdfFormat.RDF_XML}.get(
             ctype, RdfFormat.N_TRIPLES
         )
-        restore = self.dialect.restore
-
-        def triples() -> Iterator[Triple]:
-            try:
-                reader: Any = _Reader(response, self)  # pyoxigraph reads anything with .read()
-                for quad in _guard(parse(reader, format=fmt), self):
-                    o = quad.object
-                    if isinstance(o, Literal):
-                        restored = restore(o)
-                        if restored is not o:
-                            yield Triple(quad.subject, quad.predicate, restored)
-                            continue
-                    yield quad.triple if hasattr(quad, "triple") else quad
-            finally:
-                response.close()
-
-        return triples()
+        return rdf_answer(response, self.url, fmt, self.dialect, timeout)
 
 
 def _first(e: BaseException) -> str:
@@ -438,39 +430,65 @@ def _first(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-class _Reader:
+class ResponseReader:
     """A response as a file for pyoxigraph's streaming parsers, with read errors named, and an
-    answer shorter than its Content-Length taken for what it is: broken off, not complete."""
+    answer shorter than its Content-Length taken for what it is: broken off, not complete
+    (http.client takes a connection closed early for the end of the body)."""
 
-    def __init__(self, response: http.client.HTTPResponse, backend: EndpointBackend):
+    def __init__(self, response: http.client.HTTPResponse, url: str, timeout: float | None):
         self.response = response
-        self.backend = backend
+        self.url = url
+        self.timeout = timeout
         length = response.headers.get("Content-Length")
-        self.expected = int(length) if length and length.isdigit() else None
+        self.expected = int(length) if length and length.strip().isdigit() else None
         self.received = 0
 
     def read(self, size: int = -1) -> bytes:
-        url = self.backend.url
+        url = self.url
         try:
             block = self.response.read(size)
         except TimeoutError:
             raise QueryTimeoutError(
-                f"{_shown(url)} stopped sending within {self.backend.timeout or 0:g} s"
+                f"{shown_url(url)} stopped sending within {self.timeout or 0:g} s"
             ) from None
         except (OSError, http.client.HTTPException) as e:
-            raise EndpointUnreachable(
-                f"{_shown(url)} broke off its answer: {_reason_text(e)}", endpoint=url
-            ) from None
+            raise broke_off(url, e) from None
         self.received += len(block)
         if not block and size != 0 and self.expected is not None and self.received < self.expected:
             raise EndpointUnreachable(
-                f"{_shown(url)} broke off its answer after {self.received} of {self.expected} bytes",
+                f"{shown_url(url)} broke off its answer after {self.received:,} of {self.expected:,} bytes",
                 endpoint=url,
             )
         return block
 
 
-def _guard(items: Iterable[Any], backend: EndpointBackend) -> Iterator[Any]:
+def rdf_answer(
+    response: http.client.HTTPResponse,
+    url: str,
+    fmt: RdfFormat,
+    dialect: Dialect,
+    timeout: float | None,
+    *,
+    base_iri: str | None = None,
+) -> Iterator[Triple]:
+    """The triples of an RDF answer as they arrive, values restored by ``dialect``; a malformed
+    body is an EndpointError. The response is closed when the iteration ends."""
+    restore = dialect.restore
+    reader: Any = ResponseReader(response, url, timeout)  # pyoxigraph reads anything with .read()
+    try:
+        for quad in _guard(parse(reader, format=fmt, base_iri=base_iri), url, "malformed RDF"):
+            o = quad.object
+            if isinstance(o, Literal):
+                restored = restore(o)
+                if restored is not o:
+                    yield Triple(quad.subject, quad.predicate, restored)
+                    continue
+            yield quad.triple if hasattr(quad, "triple") else quad
+    finally:
+        response.close()
+
+
+def _guard(items: Iterable[Any], url: str, what: str = "a malformed answer") -> Iterator[Any]:
     """Iterate a streaming parse, turning a malformed body into an EndpointError."""
     iterator = iter(items)
     while True:
@@ -479,7 +497,7 @@ def _guard(items: Iterable[Any], backend: EndpointBackend) -> Iterator[Any]:
         except StopIteration:
             return
         except SyntaxError as e:
-            raise EndpointError(f"{_shown(backend.url)} sent a malformed answer: {_first(e)}") from None
+            raise EndpointError(f"{shown_url(url)} sent {what}: {_first(e)}", endpoint=url) from None
         yield item
 
 

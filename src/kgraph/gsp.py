@@ -15,22 +15,18 @@ each request fresh identities, so those triples travel together in the last requ
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import os
 import sys
-import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
-    Literal,
     NamedNode,
     Quad,
     RdfFormat,
@@ -40,7 +36,15 @@ from pyoxigraph import (
 )
 
 from kgraph.dialects import Dialect, dialect_named, from_server_header, guess_from_url
-from kgraph.endpoint import EndpointBackend, HttpClient, check_url
+from kgraph.endpoint import (
+    EndpointBackend,
+    HttpClient,
+    broke_off,
+    check_url,
+    rdf_answer,
+    shown_url,
+    timed_out,
+)
 from kgraph.errors import (
     EndpointError,
     EndpointUnreachable,
@@ -48,10 +52,10 @@ from kgraph.errors import (
     InputFileError,
     OutputFileError,
     ParameterError,
-    QueryTimeoutError,
     RdfSyntaxError,
     UsageError,
 )
+from kgraph.fileio import atomic_writer
 from kgraph.namespaces import PREFIXES
 from kgraph.store import OxigraphBackend, check_timeout, rdf_format_for
 
@@ -96,12 +100,6 @@ _EXTENSIONS = {
     ".xml": "rdfxml",
 }
 _WITH_PREFIXES = frozenset({RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML})
-
-
-def _shown(url: str) -> str:
-    """A URL as messages show it: without its query string."""
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def graph_name(graph_iri: str | None) -> str:
@@ -203,7 +201,7 @@ def graph_store_target(
         found = dialect.graph_store_url(endpoint, write=write)
         if found is None:
             raise UsageError(
-                f"kgraph knows no Graph Store for {_shown(endpoint)} ({dialect.title}, --endpoint-kind "
+                f"kgraph knows no Graph Store for {shown_url(endpoint)} ({dialect.title}, --endpoint-kind "
                 f"{dialect.name}): name its URL with --graph-store URL"
             )
         store_url = found
@@ -398,11 +396,9 @@ def _send(target: Target, method: str, body: bytes, timeout: float | None) -> Ta
     try:
         response.read()
     except TimeoutError:
-        raise QueryTimeoutError(
-            f"{_shown(target.url)} did not answer within {timeout or 0:g} s (raise --timeout to wait longer)"
-        ) from None
+        raise timed_out(target.url, timeout) from None
     except (OSError, http.client.HTTPException) as e:
-        raise _broke_off(target, e) from None
+        raise broke_off(target.store_url, e) from None
     finally:
         response.close()
     return _learn(target, response)
@@ -416,14 +412,6 @@ def _graph_store_hint(e: EndpointError, target: Target) -> EndpointError:
         f"{e}; if that is not the server's Graph Store, name it with --graph-store URL",
         endpoint=e.endpoint,
         status=e.status,
-    )
-
-
-def _broke_off(target: Target, e: BaseException) -> EndpointUnreachable:
-    from kgraph.endpoint import _reason_text
-
-    return EndpointUnreachable(
-        f"{_shown(target.url)} broke off its answer: {_reason_text(e)}", endpoint=target.store_url
     )
 
 
@@ -476,37 +464,6 @@ def _check_output(path: Path) -> Path:
     return directory
 
 
-class _Reader:
-    """A response as a file for pyoxigraph's streaming parser, with read errors named."""
-
-    def __init__(self, response: http.client.HTTPResponse, target: Target, timeout: float | None):
-        self.response = response
-        self.target = target
-        self.timeout = timeout
-        length = response.headers.get("Content-Length")
-        self.expected = int(length) if length and length.strip().isdigit() else None
-        self.received = 0
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            block = self.response.read(size)
-        except TimeoutError:
-            raise QueryTimeoutError(
-                f"{_shown(self.target.url)} stopped sending within {self.timeout or 0:g} s"
-            ) from None
-        except (OSError, http.client.HTTPException) as e:
-            raise _broke_off(self.target, e) from None
-        self.received += len(block)
-        if not block and size != 0 and self.expected is not None and self.received < self.expected:
-            # http.client takes a connection closed before Content-Length for the end of the body.
-            raise EndpointUnreachable(
-                f"{_shown(self.target.url)} broke off its answer after {self.received:,} of "
-                f"{self.expected:,} bytes",
-                endpoint=self.target.store_url,
-            )
-        return block
-
-
 def _received(
     response: http.client.HTTPResponse, target: Target, timeout: float | None, graph: NamedNode | DefaultGraph
 ) -> tuple[Iterator[Triple], Iterator[Quad], Callable[[], int]]:
@@ -515,32 +472,18 @@ def _received(
     fmt = _MEDIA_TYPES.get(ctype)
     if fmt is None:
         raise EndpointError(
-            f"{_shown(target.url)} sent {ctype}, not RDF", endpoint=target.store_url, status=response.status
+            f"{shown_url(target.url)} sent {ctype}, not RDF",
+            endpoint=target.store_url,
+            status=response.status,
         )
-    restore = target.dialect.restore
     count = [0]
 
     def triples() -> Iterator[Triple]:
-        reader: Any = _Reader(response, target, timeout)  # pyoxigraph reads anything with .read()
-        parsed = iter(parse(reader, format=fmt, base_iri=target.store_url))
-        while True:
-            try:
-                quad = next(parsed)
-            except StopIteration:
-                return
-            except SyntaxError as e:
-                message = (str(e).strip().splitlines() or [type(e).__name__])[0]
-                raise EndpointError(
-                    f"{_shown(target.url)} sent malformed RDF: {message}", endpoint=target.store_url
-                ) from None
-            o = quad.object
+        for t in rdf_answer(
+            response, target.store_url, fmt, target.dialect, timeout, base_iri=target.store_url
+        ):
             count[0] += 1
-            if isinstance(o, Literal):
-                restored = restore(o)
-                if restored is not o:
-                    yield Triple(quad.subject, quad.predicate, restored)
-                    continue
-            yield quad.triple
+            yield t
 
     def quads() -> Iterator[Quad]:
         for t in triples():
@@ -609,30 +552,9 @@ def pull(
             shown = "-"
         else:
             assert path is not None and directory is not None
-            _write_atomically(path, directory, lambda fh: serialize(items, fh, rdf_format, prefixes=prefixes))
+            with atomic_writer(path) as fh:
+                serialize(items, fh, rdf_format, prefixes=prefixes)
             shown = str(path)
     finally:
         response.close()
     return PullResult(target.store_url, target.graph_iri, count(), shown, name, time.monotonic() - started)
-
-
-def _write_atomically(path: Path, directory: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """``write`` into a temporary file beside ``path``, then rename it over ``path``; on any
-    failure the temporary file is removed and ``path`` is untouched."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as e:
-        raise OutputFileError(f"{path}: cannot write: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException as e:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(e, OSError) and not isinstance(e, TimeoutError | ConnectionError):
-            raise OutputFileError(f"{path}: cannot write: {e.strerror or e}") from None
-        raise
