@@ -62,6 +62,15 @@ def svg_groups(svg: bytes, cls: str) -> dict[str, ET.Element]:
     return {str(g.get("id")): g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == cls}
 
 
+def caption_words(svg: bytes) -> str:
+    """The words of the picture's caption (title, sources, legend): the graph's own texts."""
+    root = ET.fromstring(svg)
+    graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
+    parts = [g for g in graph.iter(f"{SVG}g") if g.get("class") in ("node", "edge", "cluster")]
+    inner = {id(t) for g in parts for t in g.iter(f"{SVG}text")}
+    return " ".join(t.text or "" for t in graph.iter(f"{SVG}text") if id(t) not in inner)
+
+
 def make_graph(tmp_path: Path, claims: list[Claim], actors: list[Entity]) -> kgraph.KGraph:
     """A throwaway graph from models, for cases the tiny fixture lacks."""
     source = Source(id="t", title="A test text", sha256="0" * 64, length=1000)
@@ -160,21 +169,18 @@ def test_tooltips_say_who_where_and_which_claim(whole: Subgraph) -> None:
 
 def test_legend_lists_what_is_drawn(whole: Subgraph, tiny: kgraph.KGraph) -> None:
     svg = run_dot(dot_source(whole, ExportOptions()))
-    clusters = svg_groups(svg, "cluster")
-    legend = next(g for g in clusters.values() if (g.findtext(f"{SVG}title") or "") == "cluster_legend")
-    legend_node = next(g for g in svg_groups(svg, "node").values() if g.findtext(f"{SVG}title") == "legend")
-    words = " ".join(t.text or "" for t in legend_node.iter(f"{SVG}text"))
+    words = caption_words(svg)
+    assert "Legend" in words and "Whole network" in words
     for family in ("state", "territory / region", "company", "intelligence agency", "event"):
         assert family in words
     for modality in ("alleged / hedged", "the author's analysis", "inferred by the curators"):
         assert modality in words
     assert "armed forces" not in words  # not drawn here
-    assert legend is not None
     small = select(tiny, Selection(focus=("Alphaland",)))
     svg_small = run_dot(dot_source(small, ExportOptions()))
     small_words = " ".join(t.text or "" for t in ET.fromstring(svg_small).iter(f"{SVG}text"))
     assert "alleged / hedged" not in small_words and "company" not in small_words
-    assert "cluster_legend" not in dot_source(small, ExportOptions(legend=False))
+    assert "Legend" not in dot_source(small, ExportOptions(legend=False))
 
 
 def test_node_styles_follow_type(whole: Subgraph) -> None:
@@ -392,7 +398,7 @@ def test_property_claims_reach_the_tooltips(tmp_path: Path) -> None:
 def test_titles_say_what_is_shown_in_words(tiny: kgraph.KGraph) -> None:
     def title(**kwargs: object) -> str:
         source = dot_source(select(tiny, Selection(**kwargs)), ExportOptions())  # type: ignore[arg-type]
-        return source.split("graph [label=<", 1)[1].split(', labelloc="t"', 1)[0]
+        return source.split("graph [label=<", 1)[1].split(', labelloc="b"', 1)[0]
 
     focus = title(focus=("betastan",))
     assert "<B>Betastan and its direct connections</B>" in focus
@@ -411,8 +417,10 @@ def test_titles_say_what_is_shown_in_words(tiny: kgraph.KGraph) -> None:
     assert "<B>Whole network — per Gamma Institute</B>" in title(sources=("gamma institute",))
     # User text in the HTML title is escaped.
     assert "Omega Corp &amp; &quot;Sons&quot; &lt;Ltd&gt; and its direct connections" in title(focus=(OMEGA,))
-    own = dot_source(select(tiny), ExportOptions(title='My <own> "title"'))
+    own = dot_source(select(tiny), ExportOptions(title='My <own> "title"', legend=False))
     assert 'label="My <own> \\"title\\""' in own and "Source:" not in own
+    with_legend = dot_source(select(tiny), ExportOptions(title='My <own> "title"'))
+    assert "<B>My &lt;own&gt; &quot;title&quot;</B>" in with_legend and "Source:" not in with_legend
 
 
 def test_figures_of_different_claims_are_separate_items() -> None:
@@ -526,8 +534,7 @@ def test_what_the_curators_added_is_marked_in_pictures(tmp_path: Path) -> None:
     assert "claim added by the curators" not in edges[sales]
     # Nothing of theirs, no mark.
     assert "ally of" in edges and "curators" not in edges["ally of"]
-    legend = next(g for g in svg_groups(svg, "node").values() if g.findtext(f"{SVG}title") == "legend")
-    assert CURATORS_LEGEND in [t.text for t in legend.iter(f"{SVG}text")]
+    assert CURATORS_LEGEND in caption_words(svg)
     assert CURATORS_LEGEND not in dot_source(sub, ExportOptions(legend=False))
 
 

@@ -160,7 +160,8 @@ def export_command(
             "--layout",
             metavar="ENGINE",
             help="Graphviz layout engine: dot, neato, fdp, sfdp, circo, twopi (--layout is an old "
-            "name). Default: no layout= in DOT files; pictures are laid out with dot.",
+            "name). Default: no layout= in DOT files; pictures are laid out with dot up to 150 "
+            "nodes, sfdp beyond, and refused past 5,000.",
             show_default=False,
         ),
     ] = None,
@@ -174,6 +175,15 @@ def export_command(
         ),
     ] = "pair",
     legend: Annotated[bool, typer.Option("--legend/--no-legend", help="Draw a legend in pictures.")] = True,
+    edge_labels: Annotated[
+        str,
+        typer.Option(
+            "--edge-labels",
+            metavar="WHEN",
+            help="Pictures: label edges up to 60 drawn edges (auto), always (all) or never (none); "
+            "an unlabelled edge keeps its claims as a tooltip.",
+        ),
+    ] = "auto",
     title: Annotated[
         str | None, typer.Option("--title", metavar="TEXT", help="Picture title (default: the selection).")
     ] = None,
@@ -227,6 +237,7 @@ def export_command(
         engine=engine.lower() if engine else None,
         merge=merge.lower(),
         legend=legend,
+        edge_labels=edge_labels.lower(),
         title=title,
     )
     require(exporter)  # before any query: a missing `dot` should not cost a graph load

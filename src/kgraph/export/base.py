@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 RANKDIRS: tuple[str, ...] = ("LR", "TB", "RL", "BT")
 LAYOUTS: tuple[str, ...] = ("dot", "neato", "fdp", "sfdp", "circo", "twopi")
 MERGES: tuple[str, ...] = ("relation", "pair", "none")
+EDGE_LABELS: tuple[str, ...] = ("auto", "all", "none")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class ExportOptions:
     """The old name of ``engine`` (``--layout``), still accepted."""
     merge: str = "pair"
     legend: bool = True
+    edge_labels: str = "auto"
+    """Pictures: ``auto`` labels edges up to a size (kgraph.export.graphviz.EDGE_LABEL_LIMIT),
+    ``all`` always, ``none`` never; an unlabelled edge keeps its claims as a tooltip."""
     title: str | None = None
     timeout: float = 60.0
     source_texts: Mapping[str, str] | None = None
@@ -48,6 +52,9 @@ class ExportOptions:
             raise UsageError(f"--rankdir must be one of {', '.join(RANKDIRS)}, not {self.rankdir!r}")
         if self.merge not in MERGES:
             raise UsageError(f"--merge must be one of {', '.join(MERGES)}, not {self.merge!r}")
+        if self.edge_labels not in EDGE_LABELS:
+            choices = ", ".join(EDGE_LABELS)
+            raise UsageError(f"--edge-labels must be one of {choices}, not {self.edge_labels!r}")
         if self.engine is None and self.layout is not None:
             object.__setattr__(self, "engine", self.layout)
         if self.engine is not None and self.engine not in LAYOUTS:

@@ -146,95 +146,182 @@ def html_text(text: str) -> str:
     return '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=True) for line in lines)
 
 
-def _title(sub: Subgraph, options: ExportOptions) -> str | Html:
-    """The picture's title: the selection in words, the sources it comes from below it in
-    smaller type; ``--title`` replaces both."""
-    if options.title is not None:
+def _caption(sub: Subgraph, options: ExportOptions, legend: str, left_out: list[str]) -> str | Html:
+    """The picture's caption, below the drawing so the first screen shows the graph: the
+    selection in words, what was left out of the picture, the sources in smaller type, and the
+    legend beside them. ``--title`` replaces the words (the legend stays)."""
+    if options.title is not None and not legend:
         return options.title
-    title = f'<FONT POINT-SIZE="20"><B>{html_text(sub.description)}</B></FONT><BR ALIGN="LEFT"/>'
-    sources = sorted({s.title for s in sub.corpus.sources if s.title})
-    if sources:
-        words = ("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources)
-        title += f'<FONT POINT-SIZE="12" COLOR="#525252">{html_text(wrap(words, 110))}</FONT>'
-        title += '<BR ALIGN="LEFT"/>'
-    return Html(title)
+    if options.title is not None:
+        words = f'<FONT POINT-SIZE="20"><B>{html_text(options.title)}</B></FONT><BR ALIGN="LEFT"/>'
+    else:
+        words = f'<FONT POINT-SIZE="20"><B>{html_text(sub.description)}</B></FONT><BR ALIGN="LEFT"/>'
+        for line in left_out:
+            words += f'<FONT POINT-SIZE="12">{html_text(wrap(line, 90))}</FONT><BR ALIGN="LEFT"/>'
+        sources = sorted({s.title for s in sub.corpus.sources if s.title})
+        if sources:
+            listed = ("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources)
+            words += f'<FONT POINT-SIZE="12" COLOR="#525252">{html_text(wrap(listed, 140))}</FONT>'
+            words += '<BR ALIGN="LEFT"/>'
+    if not legend:
+        return Html(words)
+    return Html(
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6"><TR>'
+        f'<TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{words}</TD>'
+        f'<TD ALIGN="LEFT" VALIGN="TOP">{legend}</TD></TR></TABLE>'
+    )
+
+
+EDGE_LABEL_LIMIT = 60
+MAX_LINES = 16
+FOCUS_LINES = 2
+"""Lines of an edge label: in a whole picture, and on a focus's edges."""
+"""Past this many drawn edges a picture carries no edge labels (``edge_labels="auto"``): fitted
+to a laptop screen they would be a few pixels high. Each edge keeps its claims as a tooltip."""
+
+
+def edge_labels_drawn(options: ExportOptions, edges: int) -> bool:
+    if options.edge_labels == "auto":
+        return edges <= EDGE_LABEL_LIMIT
+    return options.edge_labels == "all"
+
+
+DOT_NODE_LIMIT = 150
+"""Past this many nodes a picture (SVG, PNG, PDF) is laid out by ``sfdp`` unless ``--engine``
+says otherwise: dot's layered layout takes minutes and tangles at that size."""
+PICTURE_NODE_LIMIT = 5000
+"""Past this many nodes kgraph draws no picture unless ``--engine`` is given: even sfdp takes
+minutes and the result is a blot. DOT, GraphML and the HTML view have no such limit."""
+
+
+def picture_engine(options: ExportOptions, nodes: int) -> str:
+    """The engine that lays a picture of ``nodes`` nodes out: the user's, else by size."""
+    if options.engine is not None:
+        return options.engine
+    if nodes > PICTURE_NODE_LIMIT:
+        raise FormatError(
+            f"the picture would have {nodes:,} nodes (more than {PICTURE_NODE_LIMIT:,}): narrow the "
+            "selection (--focus, --depth, --type, --predicate), export .dot, .graphml or .html, "
+            "or pass --engine to try anyway"
+        )
+    return "dot" if nodes <= DOT_NODE_LIMIT else "sfdp"
 
 
 def dot_source(sub: Subgraph, options: ExportOptions) -> str:
     """The selection as a DOT digraph."""
+    return _dot(sub, options)[0]
+
+
+def _dot(sub: Subgraph, options: ExportOptions) -> tuple[str, int]:
+    """The DOT text and the number of nodes drawn.
+
+    The caption (title, what was left out, sources, legend) is at the bottom, so the drawing
+    opens first; with ``dot`` the focus is on the first rank, so it is in the first screen.
+    """
     view = options.view or "actors"
     graph: nx.MultiDiGraph = drawable(sub.network(), sub.focus)
     if view == "claims":
         graph = claim_network(graph)
     focus = set(sub.focus)
-    lines = ["digraph kgraph {"]
-    graph_attrs: dict[str, Any] = {
-        "label": _title(sub, options),
-        "labelloc": "t",
-        "labeljust": "l",
-        "fontname": FONT,
-        "fontsize": 18,
-        "rankdir": options.rankdir.upper(),
-        "layout": options.engine,  # None: no layout=, so any engine lays the DOT out its way
-        "nodesep": 0.3,
-        "ranksep": 0.7,
-        "pad": 0.3,
-        "bgcolor": "white",
-        "outputorder": "edgesfirst",
-        "charset": "UTF-8",
-        "tooltip": " ",
-    }
-    if options.engine not in (None, "dot"):
-        graph_attrs.update(overlap="prism", splines="true", sep="+12")
-    lines.append(f"  graph {_attrs(graph_attrs)};")
-    lines.append(
-        f"  node {_attrs({'fontname': FONT, 'fontsize': 14, 'margin': '0.14,0.07', 'color': '#525252'})};"
-    )
-    lines.append(f"  edge {_attrs({'fontname': FONT, 'fontsize': 9, 'arrowsize': 0.7, 'penwidth': 1.2})};")
     ids = {n: f"n{i}" for i, n in enumerate(sorted(graph.nodes))}
-    for n in sorted(graph.nodes):
-        data = dict(graph.nodes[n])
-        lines.append(f"  {ids[n]} {_attrs({**_node_attrs(n, data, n in focus), 'id': ids[n]})};")
+    body = [
+        f"  {ids[n]} {_attrs({**_node_attrs(n, dict(graph.nodes[n]), n in focus), 'id': ids[n]})};"
+        for n in sorted(graph.nodes)
+    ]
+    drawn_focus = sorted(ids[n] for n in focus if n in ids)
+    if drawn_focus:
+        # Ignored by the other engines; with dot it puts the focus in the first column (row).
+        body.append("  { rank=min; " + "; ".join(drawn_focus) + "; }")
     types_used = {str(d.get("type") or "") for _, d in graph.nodes(data=True)}
     modalities_used: set[str] = set()
+    left_out: list[str] = []
+    labelled = True
     if view == "claims":
         for s, o, _key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1])):
             tail_claim = graph.nodes[s].get("kind") == "claim"
             claim = graph.nodes[s] if tail_claim else graph.nodes[o]
             es = edge_style(str(claim.get("modality") or ""))
             modalities_used.add(str(claim.get("modality") or ""))
-            attrs = {
+            attrs: dict[str, Any] = {
                 "style": es.style,
                 "color": es.color,
                 "arrowhead": "normal" if tail_claim else "none",
                 "tooltip": str(data.get("role") or ""),
             }
-            lines.append(f"  {ids[s]} -> {ids[o]} {_attrs(attrs)};")
+            body.append(f"  {ids[s]} -> {ids[o]} {_attrs(attrs)};")
     else:
-        for i, group in enumerate(edge_groups(graph, options.merge)):
+        groups = edge_groups(graph, options.merge)
+        centre = {n for n in focus if n in ids}
+        # A focus view labels only the focus's own edges, two lines each (the rest is in the
+        # tooltips): the star stays short enough for the focus to open in the first screen.
+        star = [g for g in groups if g.source in centre or g.target in centre] if centre else groups
+        labelled = edge_labels_drawn(options, len(star))
+        if groups and not labelled:
+            left_out.append(
+                f"Edge labels left out ({len(star)} edges): hover an edge for its claims, "
+                "or narrow the selection (--focus, --depth, --type, --predicate)."
+            )
+        elif centre and len(star) < len(groups):
+            left_out.append(
+                f"Labels only on the focus's edges; hover the other {len(groups) - len(star)} "
+                "for their claims."
+            )
+        on_star = {id(g) for g in star}
+        for i, group in enumerate(groups):
             es = edge_style(group.modality)
             modalities_used.add(group.modality)
-            label = group.label_lines()
+            shown = labelled and id(group) in on_star
+            label = group.label_lines(max_lines=FOCUS_LINES if centre else MAX_LINES) if shown else []
             listed = len(label) > 3 or any(line.startswith("•") for line in label)
             attrs = {
                 "label": Left("\n".join(label)) if listed else "\n".join(label),
                 "tooltip": group.tooltip(),
-                "labeltooltip": group.tooltip(),
+                "labeltooltip": group.tooltip() if shown else None,
                 "style": es.style,
                 "color": es.color,
                 "fontcolor": es.color,
                 "id": f"e{i}",
+                # dot only: edges away from the focus do not pull the star out of shape.
+                "constraint": "false" if centre and id(group) not in on_star else None,
             }
-            lines.append(f"  {ids[group.source]} -> {ids[group.target]} {_attrs(attrs)};")
+            body.append(f"  {ids[group.source]} -> {ids[group.target]} {_attrs(attrs)};")
+    legend = ""
     if options.legend and graph.number_of_nodes():
-        marks = {"focus": any(n in focus for n in graph.nodes), "curators": curators_drew(graph)}
-        lines += _legend(types_used, modalities_used, **marks)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        marks = {"focus": bool(drawn_focus), "curators": curators_drew(graph)}
+        legend = _legend(types_used, modalities_used, **marks)
+    graph_attrs: dict[str, Any] = {
+        "label": _caption(sub, options, legend, left_out),
+        "labelloc": "b",
+        "labeljust": "l",
+        "fontname": FONT,
+        "fontsize": 18,
+        "rankdir": options.rankdir.upper(),
+        "layout": options.engine,  # None: no layout=, so any engine lays the DOT out its way
+        # A focus view is a star: its neighbours stack beside the focus, closer together; with
+        # no edge labels the ranks need little room either (fitted to a screen, text grows).
+        "nodesep": 0.15 if drawn_focus or not labelled else 0.3,
+        "ranksep": 0.7 if labelled else 0.4,
+        # For the force-directed engines (dot ignores them): no overlapping nodes, curved edges.
+        "overlap": "prism",
+        "sep": "+12",
+        "splines": "true",
+        "pad": 0.3,
+        "bgcolor": "white",
+        "outputorder": "edgesfirst",
+        "charset": "UTF-8",
+        "tooltip": " ",
+    }
+    head = [
+        "digraph kgraph {",
+        f"  graph {_attrs(graph_attrs)};",
+        f"  node {_attrs({'fontname': FONT, 'fontsize': 14, 'margin': '0.14,0.07', 'color': '#525252'})};",
+        f"  edge {_attrs({'fontname': FONT, 'fontsize': 9, 'arrowsize': 0.7, 'penwidth': 1.2})};",
+    ]
+    return "\n".join([*head, *body, "}"]) + "\n", graph.number_of_nodes()
 
 
-def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators: bool) -> list[str]:
-    """A cluster holding one compact table: the focus mark, fill colours of the types drawn,
+def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators: bool) -> str:
+    """One compact table, for the caption: the focus mark, fill colours of the types drawn,
     line styles of the modalities drawn, the curators' mark. Every word in it is ours (no
     user text), so the HTML label is safe."""
     families = {node_style(t).family for t in types_used}
@@ -260,13 +347,12 @@ def _legend(types_used: set[str], modalities: set[str], *, focus: bool, curators
             )
     if curators:
         rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html.escape(CURATORS_LEGEND)}</TD></TR>')
-    table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
-    return [
-        "  subgraph cluster_legend {",
-        f"    graph {_attrs({'label': 'Legend', 'fontsize': 11, 'style': 'rounded,filled', 'fillcolor': '#fafafa', 'color': '#bdbdbd', 'tooltip': 'Legend'})};",  # noqa: E501
-        f'    legend [shape=plaintext, fontsize=10, tooltip="Legend", label=<{table}>];',
-        "  }",
-    ]
+    return (
+        '<FONT POINT-SIZE="10"><TABLE BORDER="1" COLOR="#bdbdbd" BGCOLOR="#fafafa" STYLE="ROUNDED" '
+        'CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="11">Legend</FONT>'
+        "</TD></TR>" + "".join(rows) + "</TABLE></FONT>"
+    )
 
 
 def dot_program() -> str:
@@ -300,16 +386,21 @@ def dot(sub: Subgraph, options: ExportOptions) -> str:
     return dot_source(sub, options)
 
 
+def picture(sub: Subgraph, options: ExportOptions, fmt: str) -> bytes:
+    source, nodes = _dot(sub, options)
+    return render(source, fmt, options.timeout, picture_engine(options, nodes))
+
+
 def svg(sub: Subgraph, options: ExportOptions) -> str:
-    return render(dot_source(sub, options), "svg", options.timeout, options.engine).decode("utf-8")
+    return picture(sub, options, "svg").decode("utf-8")
 
 
 def png(sub: Subgraph, options: ExportOptions) -> bytes:
-    return render(dot_source(sub, options), "png", options.timeout, options.engine)
+    return picture(sub, options, "png")
 
 
 def pdf(sub: Subgraph, options: ExportOptions) -> bytes:
-    return render(dot_source(sub, options), "pdf", options.timeout, options.engine)
+    return picture(sub, options, "pdf")
 
 
 EXPORTERS = [
