@@ -124,6 +124,19 @@ def test_israel_view(browser: Any, israel: Path) -> None:
     page.locator("line.edge[data-edge-id]").first.dispatch_event("click")
     assert page.locator("#card .claim").count() >= 1
 
+    # The timeline: one mark per dated event on an axis, as long as its date is precise, and
+    # the same events listed below it; a click on a mark opens the event's card.
+    marks = page.locator("#axis rect.mark")
+    rows = page.locator("#timeline div.tl")
+    assert marks.count() == rows.count() > 0
+    precisions = {marks.nth(i).get_attribute("data-precision") for i in range(marks.count())}
+    assert "day" in precisions
+    day = next(i for i in range(marks.count()) if marks.nth(i).get_attribute("data-precision") == "day")
+    width = float(marks.nth(day).get_attribute("width") or 0)
+    assert width >= 3
+    marks.nth(day).dispatch_event("click")
+    assert (page.locator("#card").text_content() or "").strip() != ""
+
     assert view.errors == []
     assert view.outside() == [], view.outside()
 
@@ -144,3 +157,19 @@ def test_hostile_labels_run_no_script(browser: Any, tmp_path: Path) -> None:
     assert page.locator("#card img, #results img, svg img").count() == 0
     assert view.errors == []
     assert view.outside() == []
+
+
+def test_the_timeline_draws_every_dated_event_at_its_precision(browser: Any, tmp_path: Path) -> None:
+    from kgraph.cli.app import main
+
+    out = tmp_path / "all.html"
+    assert main(["export", "--graph", str(BUNDLED_TTL), "-o", str(out)]) == 0
+    view = open_page(browser, out)
+    marks = view.page.locator("#axis rect.mark")
+    rows = view.page.locator('#timeline div.tl[data-on-axis="yes"]')
+    assert marks.count() == rows.count() >= 10
+    kinds = [marks.nth(i).get_attribute("data-precision") for i in range(marks.count())]
+    assert {"day", "month", "year", "decade", "range", "from"} <= set(kinds), kinds
+    width = {k: float(marks.nth(i).get_attribute("width") or 0) for i, k in enumerate(kinds)}
+    assert width["decade"] > width["year"] > width["day"] > 0
+    assert view.errors == [] and view.outside() == []

@@ -188,8 +188,52 @@
   var dated = [];
   D.nodes.forEach(function (n) { if (n.date) dated.push({d: n.date, t: n.label, c: n.date_by_curators, n: n}); });
   D.edges.forEach(function (e) { var d = dateOf(e); if (d && byId[e.s] && byId[e.s].kind === "event") dated.push({d: d, t: byId[e.s].label + ": " + e.relation, c: e.by_curators, n: byId[e.s]}); });
-  dated.sort(function (a, b) { return a.d < b.d ? -1 : a.d > b.d ? 1 : 0; }).forEach(function (x) {
-    var row = el("div", {"class": "tl", "data-node-id": x.n.id}, x.d + "  " + x.t + (x.c ? " " + D.curators_mark : ""));
+  dated.sort(function (a, b) { return a.d < b.d ? -1 : a.d > b.d ? 1 : 0; });
+  // The axis: each date is drawn as the span its precision allows (a year, a month, a day).
+  function span(d) {
+    var open = /^(from|until)\s+/.exec(d), rest = open ? String(d).slice(open[0].length) : String(d);
+    var parts = rest.split(/\s*(?:–|\/)\s*/), a = one(parts[0]), b = one(parts[parts.length - 1]);
+    return a && b ? [a[0], b[1], open ? open[1] : parts.length > 1 ? "range" : a[2]] : null;
+  }
+  function one(d) {
+    var dec = /^(-?\d{3})X/.exec(d);
+    if (dec) return [Date.UTC(+dec[1] * 10, 0, 1), Date.UTC(+dec[1] * 10 + 10, 0, 1), "decade"];
+    var m = /^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(d);
+    if (!m) return null;
+    var y = +m[1], mo = m[2] ? +m[2] - 1 : 0, day = m[3] ? +m[3] : 1;
+    var a = Date.UTC(y, mo, day);
+    var b = m[3] ? Date.UTC(y, mo, day + 1) : m[2] ? Date.UTC(y, mo + 1, 1) : Date.UTC(y + 1, 0, 1);
+    return [a, b, m[3] ? "day" : m[2] ? "month" : "year"];
+  }
+  var spans = dated.map(function (x) { return span(x.d); }).filter(function (x) { return x; });
+  if (spans.length) {
+    // Whole years at both ends, so one day in a year reads as a day, not as the whole axis.
+    var lo = Date.UTC(new Date(Math.min.apply(null, spans.map(function (x) { return x[0]; }))).getUTCFullYear(), 0, 1);
+    var hi = Date.UTC(new Date(Math.max.apply(null, spans.map(function (x) { return x[1]; })) - 1).getUTCFullYear() + 1, 0, 1);
+    var W = 1000, lanes = Math.min(dated.length, 6), H = 18 + 8 * lanes;
+    var axis = svg("svg", {"id": "axis", "viewBox": "0 0 " + W + " " + H, "role": "img"});
+    axis.appendChild(svg("title", null, "Events on a time axis, each as long as its date is precise"));
+    axis.appendChild(svg("line", {"x1": 0, "x2": W, "y1": 12, "y2": 12, "stroke": "#888"}));
+    [new Date(lo).getUTCFullYear(), new Date(hi - 1).getUTCFullYear()].forEach(function (yr, i) {
+      axis.appendChild(svg("text", {"x": i ? W - 2 : 2, "y": 10, "font-size": 10, "text-anchor": i ? "end" : "start"}, yr));
+    });
+    dated.forEach(function (x, i) {
+      var sp = span(x.d);
+      if (!sp) return;
+      var x0 = (sp[0] - lo) / (hi - lo) * W, w = Math.max(3, (sp[1] - sp[0]) / (hi - lo) * W);
+      var r = svg("rect", {"class": "mark", "data-node-id": x.n.id, "data-precision": sp[2], "x": x0.toFixed(1),
+        "y": 16 + 8 * (i % lanes), "width": w.toFixed(1), "height": 6, "fill": x.c ? "#bdbdbd" : "#6baed6"});
+      r.appendChild(svg("title", null, x.d + "  " + x.t + (x.c ? " " + D.curators_mark : "")));
+      r.addEventListener("click", function () { nodeCard(x.n); });
+      axis.appendChild(r);
+    });
+    tl.appendChild(axis);
+  }
+  dated.forEach(function (x) {
+    // A date with no year ("--09-19") has no place on the axis; the list says so.
+    var placed = span(x.d) !== null;
+    var row = el("div", {"class": "tl", "data-node-id": x.n.id, "data-on-axis": placed ? "yes" : "no"},
+      x.d + "  " + x.t + (x.c ? " " + D.curators_mark : "") + (placed ? "" : " (no year: not on the axis)"));
     row.addEventListener("click", function () { nodeCard(x.n); });
     tl.appendChild(row);
   });
