@@ -98,6 +98,8 @@ def scripted() -> Iterator[Callable[..., Scripted]]:
                 except OSError:  # the client gave up waiting (a timeout test)
                     pass
 
+            do_GET = do_POST  # a redirected POST comes back as a GET
+
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         server.handle_error = lambda request, address: None  # type: ignore[method-assign]
@@ -185,6 +187,15 @@ def test_a_token_is_sent_as_bearer(scripted, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("KGRAPH_ENDPOINT_TOKEN", "tok-123")
     EndpointBackend(server.url).query("ASK {}")
     assert server.seen[0]["Authorization"] == "Bearer tok-123"
+
+
+def test_a_token_does_not_follow_a_redirect(scripted, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = scripted(Reply())
+    first = scripted(Reply(status=302, headers={"Location": elsewhere.url}))
+    monkeypatch.setenv("KGRAPH_ENDPOINT_TOKEN", "tok-123")
+    EndpointBackend(first.url).query("ASK {}")
+    assert first.seen[0]["Authorization"] == "Bearer tok-123"
+    assert elsewhere.seen and "Authorization" not in elsewhere.seen[0]
 
 
 def test_refused_credentials(scripted, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -328,6 +328,13 @@ def test_service_is_refused_and_nothing_is_sent(
     assert hits == []
 
 
+def test_a_query_nested_too_deep_is_refused_before_the_engine(served: Served) -> None:
+    status, body = _get(served.url, "SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    assert status == 400 and b"nest" in body.lower(), body
+    status, body = _get(served.url, "ASK {}")
+    assert status == 200  # the server is still up
+
+
 def test_oxigraph_alone_would_call_service(tmp_path: Path, elsewhere: tuple[str, list[str]]) -> None:
     """Why the front exists: ``oxigraph serve-read-only`` sends SERVICE to the other server."""
     import pyoxigraph

@@ -140,8 +140,6 @@ class HttpClient:
         ``timeout`` bounds the wait for the connection and for each read (None: no limit).
         """
         all_headers = {"User-Agent": "kgraph", **(headers or {})}
-        if self.token:
-            all_headers["Authorization"] = f"Bearer {self.token}"
         if data is not None and len(data) > _PROBE_ABOVE and self._auth and not self._auth.knows(url):
             # A server that wants credentials may answer 401 before reading a big body and then
             # close the connection under it: learn its scheme with a request without one first.
@@ -150,6 +148,9 @@ class HttpClient:
         attempt = 0
         while True:
             request = urllib.request.Request(url, data=data, headers=all_headers, method=method)
+            if self.token:
+                # Unredirected: a redirect to another host must not carry the token there.
+                request.add_unredirected_header("Authorization", f"Bearer {self.token}")
             try:
                 response = self._opener.open(request, timeout=timeout)
                 assert isinstance(response, http.client.HTTPResponse)

@@ -91,7 +91,10 @@ def in_direct_layer(modality: str, predicate: str, obj: object) -> bool:
 
 
 def _n(iri: str) -> NamedNode:
-    return NamedNode(iri)
+    try:
+        return NamedNode(iri)
+    except ValueError as e:  # pyoxigraph's IRI check: a stray space, a bad %-escape…
+        raise DataModelError(f"{iri!r} is not a valid IRI ({e})") from None
 
 
 def _xsd(local: str) -> NamedNode:
@@ -756,6 +759,33 @@ def _chain(graph: dict[str, dict[str, list[Term]]], props: dict[str, list[Term]]
     return chain + rest
 
 
+def _check_claim_terms(node: str, props: dict[str, list[Term]]) -> None:
+    """DataModelError for a claim read from someone's graph with two of what it has one of, or
+    a literal where a resource belongs: read on, such a claim would be listed under two
+    modalities, or crash a later query that turns the literal into an IRI."""
+    for prop in (RDF + "subject", RDF + "predicate", RDF + "object", KG + "modality"):
+        values = props.get(prop, [])
+        if len(values) > 1:
+            shown = ", ".join(
+                sorted(compact_iri(v.value) if isinstance(v, NamedNode) else str(v) for v in values)
+            )
+            raise DataModelError(
+                f"{compact_iri(node)}: a claim has one {compact_iri(prop)}, not {len(values)} ({shown})"
+            )
+    for prop in (
+        RDF + "subject",
+        RDF + "predicate",
+        KG + "modality",
+        PROV + "wasDerivedFrom",
+        PROV + "wasAttributedTo",
+    ):
+        for v in props.get(prop, []):
+            if isinstance(v, Literal):
+                raise DataModelError(
+                    f"{compact_iri(node)}: {compact_iri(prop)} must name a resource, not the literal {v}"
+                )
+
+
 def _one(props: dict[str, list[Term]], iri: str) -> Term | None:
     values = props.get(iri)
     return values[0] if values else None
@@ -825,6 +855,7 @@ def from_triples(triples: Iterable[Triple], *, fold_external_ids: bool = True) -
             raise DataModelError(
                 f"{compact_iri(node)}: a claim needs rdf:subject, rdf:predicate, rdf:object and kg:modality"
             )
+        _check_claim_terms(node, props)
         key = text(props, DCT + "identifier")
         if (
             fold_external_ids

@@ -194,7 +194,9 @@ def read_query_argument(value: str) -> str:
 
     if value == "-":
         try:
-            return sys.stdin.read()
+            # Strictly: a text stdin may hand over bad bytes as surrogates, which fail later.
+            stream = getattr(sys.stdin, "buffer", None)
+            return stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
         except UnicodeDecodeError as e:
             raise InputFileError(f"stdin: not UTF-8 text (byte {e.start})") from None
     if value.startswith("@"):
@@ -205,7 +207,11 @@ def read_query_argument(value: str) -> str:
 
 
 def check_allowed(text: str, *, allow_service: bool = False) -> QueryInfo:
-    """Raise QueryNotAllowedError for updates, and for SERVICE unless ``allow_service``."""
+    """Raise QueryNotAllowedError for updates, and for SERVICE unless ``allow_service``;
+    QuerySyntaxError for brackets nested past :data:`kgraph.limits.MAX_SPARQL_DEPTH`."""
+    from kgraph.limits import check_sparql_depth
+
+    check_sparql_depth(text)  # before any parser: Oxigraph's overflows the stack
     info = analyze(text)
     if info.update is not None:
         raise QueryNotAllowedError(

@@ -255,8 +255,15 @@ def _parse_params(text: str) -> dict[str, list[str]]:
 
 def _check_query_text(query: str) -> None:
     """Refuse (as an HTTP status and message) an update or a query calling SERVICE."""
+    from kgraph.errors import KGraphError
+    from kgraph.limits import check_sparql_depth
     from kgraph.query import analyze
 
+    try:
+        # The engine is native code: a query nested thousands deep would crash it, not fail.
+        check_sparql_depth(query)
+    except KGraphError as e:
+        raise _Refused(400, str(e)) from None
     info = analyze(query)
     if info.update is not None:
         raise _Refused(403, f"this endpoint is read-only: SPARQL updates ({info.update}) are refused")

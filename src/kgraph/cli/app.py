@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = bool(os.environ.get("KGRAPH_DEBUG"))
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    for i, arg in enumerate(args, 1):
+        # Bytes that are not UTF-8 reach Python as lone surrogates, which fail deep inside.
+        if any("\udc80" <= c <= "\udcff" for c in arg):
+            fail(f"argument {i} is not valid UTF-8 text")
+            return EXIT_USAGE
     if sys.stdout is None:
         sys.stdout = _ClosedStream()
     try:

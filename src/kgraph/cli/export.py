@@ -21,13 +21,16 @@ from kgraph.cli.base import (
     GraphOption,
     StoreOption,
     TimeoutOption,
+    WideOption,
     app,
     check_choice,
     open_graph,
+    table_width,
 )
 from kgraph.cli.lookup import SourceTextOption, _paths
 
 if TYPE_CHECKING:
+    from kgraph.api import KGraph
     from kgraph.export import WholeGraphStream
 
 
@@ -190,6 +193,7 @@ def export_command(
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the export formats (as --format table, json, csv…).")
     ] = False,
+    wide: WideOption = False,
     source_text: SourceTextOption = None,
     graph: GraphOption = None,
     store: StoreOption = None,
@@ -212,9 +216,9 @@ def export_command(
     if list_formats:
         from kgraph.cli.render import render_rows
 
-        typer.echo(
-            render_rows(format_rows(), check_choice(fmt or "table", ROW_FORMATS, "--format")), nl=False
-        )
+        chosen = check_choice(fmt or "table", ROW_FORMATS, "--format")
+        width = table_width(wide) if chosen == "table" else None
+        typer.echo(render_rows(format_rows(), chosen, width=width), nl=False)
         return
 
     to_stdout = output is None or output == "-"
@@ -272,15 +276,22 @@ def export_command(
     if stream is not None:
         _write_stream(stream, None if to_stdout else Path(str(output)))
         return
-    sub = select(kg, selection, timeout=seconds)
-    if source_text:
-        import dataclasses
+    from kgraph.progress import Progress
 
-        from kgraph.sources import load_source_texts
+    # Selection and layout count nothing as they go: the line only says kgraph is at work.
+    with Progress("exporting", enabled=False if to_stdout and sys.stdout.isatty() else None) as working:
+        working.start()
+        sub = select(kg, selection, timeout=seconds)
+        if not sub.claims and not sub.entities and construct is None:
+            _check_holds_claims(kg, graph)
+        if source_text:
+            import dataclasses
 
-        texts = load_source_texts(kg.backend, _paths(source_text))
-        options = dataclasses.replace(options, source_texts=texts)
-    data = export_subgraph(sub, exporter, options)
+            from kgraph.sources import load_source_texts
+
+            texts = load_source_texts(kg.backend, _paths(source_text))
+            options = dataclasses.replace(options, source_texts=texts)
+        data = export_subgraph(sub, exporter, options)
 
     if to_stdout:
         if isinstance(data, bytes):
@@ -299,15 +310,32 @@ def export_command(
     typer.echo(f"{output}: {summary(sub, exporter, options)}", err=True)
 
 
+def _check_holds_claims(kg: KGraph, graph: list[Path] | None) -> None:
+    """An empty export of a graph with no claims at all is a graph not in kgraph's shape (plain
+    FOAF, say), not an empty selection: say so rather than write an empty file with exit 0."""
+    from kgraph.errors import UsageError
+
+    if kg.backend.query("ASK { ?claim a kg:Claim }") is False:
+        named = ", ".join(map(str, graph)) if graph else "the graph"
+        raise UsageError(
+            f"{named} holds no kgraph claims (no kg:Claim nodes; docs/data-model.md): nothing to export"
+        )
+
+
 def _write_stream(stream: WholeGraphStream, output: Path | None) -> None:
     """A whole graph too big to sort, written as it arrives: to stdout, or atomically to a file."""
     from kgraph.fileio import atomic_writer
+    from kgraph.progress import CountingWriter, Progress
 
     if output is None:
         sys.stdout.flush()
-        stream.write_to(sys.stdout.buffer)
+        if sys.stdout.isatty():
+            stream.write_to(sys.stdout.buffer)
+        else:
+            with Progress("exported", unit="bytes") as report:
+                stream.write_to(CountingWriter(sys.stdout.buffer, report))  # type: ignore[arg-type]
         sys.stdout.buffer.flush()
         return
-    with atomic_writer(output) as fh:
-        count = stream.write_to(fh)
+    with atomic_writer(output) as fh, Progress("exported", unit="bytes") as report:
+        count = stream.write_to(CountingWriter(fh, report))  # type: ignore[arg-type]
     typer.echo(f"{output}: {stream.exporter.name}, {count} triples (the whole graph, streamed)", err=True)
