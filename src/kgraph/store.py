@@ -36,7 +36,9 @@ from pyoxigraph import (
 )
 
 from kgraph.errors import (
+    BackendError,
     InputFileError,
+    ParameterError,
     QuerySyntaxError,
     QueryTimeoutError,
     RdfSyntaxError,
@@ -73,12 +75,23 @@ def bundled_graph_path() -> Path:
     raise InputFileError("the bundled graph is missing from this installation; pass --graph PATH")
 
 
+_EXTENSIONS = {"json": RdfFormat.JSON_LD, "owl": RdfFormat.RDF_XML, "turtle": RdfFormat.TURTLE}
+"""Extensions kgraph's own exporters write (kgraph.export) that pyoxigraph does not know."""
+
+
 def rdf_format_for(path: str | Path) -> RdfFormat:
     name = str(path).lower()
-    if name.endswith((".jsonld", ".json")):
-        return RdfFormat.JSON_LD
+    if re.match(r"[a-z][a-z0-9+.-]*:/", name):
+        # Path() folds "http://x" into "http:/x": say what it is, never fetch it.
+        url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*):/(?!/)", r"\1://", str(path))
+        raise InputFileError(
+            f"{url}: is a URL, not a file; kgraph reads only local files "
+            "(use --endpoint URL for a SPARQL endpoint)"
+        )
+    if Path(path).is_dir():
+        raise InputFileError(f"{path}: is a directory, not an RDF file (use --store DIR for a store)")
     ext = name.rsplit(".", 1)[-1] if "." in Path(name).name else ""
-    fmt = RdfFormat.from_extension(ext) if ext else None
+    fmt = _EXTENSIONS.get(ext) or (RdfFormat.from_extension(ext) if ext else None)
     if fmt is None:
         raise InputFileError(
             f"{path}: unknown RDF file type {('.' + ext) if ext else '(no extension)'}; "
@@ -96,12 +109,56 @@ def _syntax_error(path: str, err: SyntaxError) -> RdfSyntaxError:
     pyoxigraph puts the position in the exception's ``lineno``/``offset`` and repeats it in
     the message (``Parser error at line 1 between columns 1 and 8: …``), which is dropped.
     """
-    message = (err.msg or str(err) or type(err).__name__).splitlines()[0]
+    message = _remote_context(err.msg or str(err) or type(err).__name__).splitlines()[0]
     message = _PARSER_PREFIX.sub("", message)
     message = re.sub(r"^error at \d+:\d+: ", "", message)
     line = err.lineno if isinstance(err.lineno, int) and err.lineno > 0 else None
     column = err.offset if line is not None and isinstance(err.offset, int) and err.offset > 0 else None
     return RdfSyntaxError(path, message, line, column)
+
+
+def _remote_context(message: str) -> str:
+    if "LoadDocumentCallback" in message or "remote context" in message.lower():
+        return (
+            "the JSON-LD names a remote @context; kgraph never fetches one (it goes to the network "
+            "only when asked): put the context in the file"
+        )
+    return message
+
+
+def _checked_bytes(path: str | Path, fmt: RdfFormat) -> bytes:
+    """The file's bytes, past a leading UTF-8 byte order mark, checked against kgraph.limits."""
+    from kgraph.limits import check_rdf
+
+    data = read_bytes(path, what="graph file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    check_rdf(data, fmt.name, str(path))
+    return data
+
+
+def _stdin_graph() -> tuple[RdfFormat, bytes]:
+    """``--graph -``: standard input, its format told by its first character: JSON-LD for
+    ``{``/``[``, RDF/XML for ``<?xml``/``<rdf:``, else TriG, which reads Turtle and N-Triples too."""
+    import sys
+
+    from kgraph.limits import check_rdf
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputFileError("-: standard input is closed")
+    data = stream.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data.lstrip()[:6]
+    if head[:1] in (b"{", b"["):
+        fmt = RdfFormat.JSON_LD
+    elif head.startswith((b"<?xml", b"<rdf:", b"<!--")):
+        fmt = RdfFormat.RDF_XML
+    else:
+        fmt = RdfFormat.TRIG
+    check_rdf(data, fmt.name, "-")
+    return fmt, data
 
 
 def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]:
@@ -110,7 +167,7 @@ def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]
     Relative IRIs resolve against ``base_iri``, by default the file's own URI.
     """
     fmt = rdf_format_for(path)
-    data = read_bytes(path, what="graph file")
+    data = _checked_bytes(path, fmt)
     try:
         return [
             q.triple if isinstance(q, Quad) else q
@@ -119,7 +176,7 @@ def parse_file(path: str | Path, *, base_iri: str | None = None) -> list[Triple]
     except SyntaxError as e:
         raise _syntax_error(str(path), e) from None
     except ValueError as e:
-        raise RdfSyntaxError(str(path), str(e)) from None
+        raise RdfSyntaxError(str(path), _remote_context(str(e))) from None
 
 
 def check_timeout(timeout: float | None, option: str = "--timeout") -> float | None:
@@ -384,8 +441,11 @@ class OxigraphBackend:
     def from_files(cls, paths: Sequence[str | Path]) -> OxigraphBackend:
         store = Store()
         for path in paths:
-            fmt = rdf_format_for(path)
-            data = read_bytes(path, what="graph file")
+            if str(path) == "-":
+                fmt, data = _stdin_graph()
+            else:
+                fmt = rdf_format_for(path)
+                data = _checked_bytes(path, fmt)
             # Oxigraph parses straight into the store: three times faster than building quads
             # in Python, which is most of a look-up's time. Named graphs of TriG/N-Quads files
             # are kept and queried as one union graph.
@@ -395,18 +455,67 @@ class OxigraphBackend:
             except SyntaxError as e:
                 raise _syntax_error(str(path), e) from None
             except ValueError as e:
-                raise RdfSyntaxError(str(path), str(e)) from None
+                raise RdfSyntaxError(str(path), _remote_context(str(e))) from None
         return cls(store, ", ".join(str(p) for p in paths))
 
     @classmethod
-    def open_directory(cls, directory: str | Path, *, read_only: bool = True) -> OxigraphBackend:
+    def open_directory(
+        cls, directory: str | Path, *, read_only: bool = True, wait: float = 0.0
+    ) -> OxigraphBackend:
+        """The Oxigraph store in ``directory``; with ``read_only=False`` one to write, created
+        when the folder is missing or empty (docs/files.md).
+
+        InputFileError (exit 2) for a folder that is not a store (a folder of other files is
+        never written into) or one Oxigraph cannot read; BackendError (exit 4) when another
+        process holds the store for writing for longer than ``wait`` seconds. A reader opens
+        the store read-only and is not held up by a writer: it sees what the writer flushed.
+        """
         path = Path(directory)
+        if path.exists() and not path.is_dir():
+            raise InputFileError(f"{directory}: is a file, not a store directory")
         if read_only and not path.is_dir():
             raise InputFileError(f"{directory}: no such store directory (create one with `kgraph load`)")
-        try:
-            store = Store.read_only(str(path)) if read_only else Store(str(path))
-        except OSError as e:
-            raise InputFileError(f"{directory}: cannot open store: {e}") from None
+        if not path.is_dir() and not path.parent.is_dir():
+            raise InputFileError(f"{directory}: folder {path.parent} does not exist")
+        if path.is_dir() and not is_store_directory(path):
+            if not any(path.iterdir()):
+                if read_only:
+                    raise InputFileError(
+                        f"{directory}: an empty directory, not a store (fill one with `kgraph load`)"
+                    )
+            elif read_only:
+                raise InputFileError(
+                    f"{directory}: not an Oxigraph store (no CURRENT, IDENTITY and MANIFEST files)"
+                )
+            else:
+                raise InputFileError(
+                    f"{directory}: holds files that are not an Oxigraph store's; kgraph writes a store "
+                    "only into a new or empty folder, or into a store"
+                )
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                store = Store.read_only(str(path)) if read_only else Store(str(path))
+                break
+            except OSError as e:
+                message = _rocksdb_message(e)
+                if "lock" not in message.lower():
+                    raise InputFileError(f"{directory}: cannot open the store: {message}") from None
+                if "current process" in message:
+                    raise BackendError(
+                        f"the store {directory} is already open for writing in this process"
+                    ) from None
+                if time.monotonic() >= deadline:
+                    waited = f"; gave up after {wait:g} s" if wait > 0 else ""
+                    raise BackendError(
+                        f"the store {directory} is in use by another process (it holds {path / 'LOCK'})"
+                        + waited
+                    ) from None
+                time.sleep(min(0.2, max(deadline - time.monotonic(), 0.0)))
+            except RuntimeError as e:  # RocksDB's "Corruption: …" and the like
+                raise InputFileError(
+                    f"{directory}: not a store Oxigraph can read ({_rocksdb_message(e)})"
+                ) from None
         return cls(store, f"store {directory}")
 
     def query(
@@ -575,26 +684,91 @@ def open_backend(
     return backend
 
 
-def load_into_store(directory: str | Path, paths: Sequence[str | Path]) -> int:
+STORE_FILES = ("CURRENT", "IDENTITY")
+DEFAULT_WAIT = 10.0
+"""Seconds ``kgraph load`` waits for another writer of the store by default (``--wait``)."""
+
+
+def is_store_directory(directory: str | Path) -> bool:
+    """Whether ``directory`` holds an Oxigraph (RocksDB) store: CURRENT, IDENTITY and a
+    MANIFEST-NNNNNN file, the three every store Oxigraph writes has from its first open."""
+    path = Path(directory)
+    try:
+        return all((path / name).is_file() for name in STORE_FILES) and any(
+            re.fullmatch(r"MANIFEST-\d+", p.name) for p in path.iterdir()
+        )
+    except OSError:
+        return False
+
+
+def _rocksdb_message(err: BaseException) -> str:
+    message = (str(err).splitlines() or [type(err).__name__])[0]
+    return re.sub(r"^IO error: ", "", message).strip() or type(err).__name__
+
+
+def check_wait(wait: float) -> float:
+    """A lock wait in seconds: 0 (do not wait) or a finite positive number."""
+    if isinstance(wait, bool) or not isinstance(wait, int | float):
+        raise ParameterError("wait", f"must be a number of seconds, not {wait!r}")
+    if math.isnan(wait) or wait < 0 or wait > threading.TIMEOUT_MAX:
+        raise ParameterError("wait", f"must be 0 (do not wait) or a positive number of seconds, not {wait:g}")
+    return float(wait)
+
+
+def load_into_store(
+    directory: str | Path,
+    paths: Sequence[str | Path],
+    *,
+    wait: float = DEFAULT_WAIT,
+    replace_source: str | None = None,
+) -> int:
     """Bulk-load RDF files into an on-disk store (created if missing); returns its triple count.
 
     Every file is parsed once before anything is written, because a bulk load is not
     transactional: a syntax error half-way must not leave half a file in the store.
+    The store is written under kgraph's lock (``fileio.locked``), waited for at most ``wait``
+    seconds; a folder that holds anything but a store is refused (docs/files.md).
+    ``replace_source`` (a source's IRI, CURIE or label) first takes that source's claims
+    out, in the same transaction as the new files go in.
     """
+    seconds = check_wait(wait)
     for p in paths:
         fmt = rdf_format_for(p)
         if not Path(p).is_file():
             raise InputFileError(f"{p}: no such graph file")
+        from kgraph.limits import check_rdf
+
+        check_rdf(str(p), fmt.name, str(p))
         try:
             for _ in parse(path=str(p), format=fmt, base_iri=Path(p).resolve().as_uri()):
                 pass
         except SyntaxError as e:
             raise _syntax_error(str(p), e) from None
-    backend = OxigraphBackend.open_directory(directory, read_only=False)
-    for p in paths:
-        backend.store.bulk_load(path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri())
-    backend.store.flush()
-    return len(backend.store)
+    from kgraph.fileio import locked
+
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputFileError(f"{directory}: is a file, not a store directory")
+    if not folder.parent.is_dir():
+        raise InputFileError(f"{directory}: folder {folder.parent} does not exist")
+    deadline = time.monotonic() + seconds
+    with locked(folder, wait=seconds, what=f"the store {directory}"):
+        backend = OxigraphBackend.open_directory(
+            folder, read_only=False, wait=max(deadline - time.monotonic(), 0.0)
+        )
+        if replace_source is not None:
+            from kgraph.replace import replace_source_claims
+
+            replace_source_claims(backend, replace_source, paths)
+        else:
+            for p in paths:
+                backend.store.bulk_load(
+                    path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri()
+                )
+        backend.store.flush()
+        count = len(backend.store)
+        del backend  # closes the store, so that the next writer finds it free
+    return count
 
 
 def values_block(variable: str, terms: Iterable[Term]) -> str:

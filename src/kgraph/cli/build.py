@@ -38,9 +38,30 @@ def load_command(
         Path, typer.Argument(metavar="STORE_DIR", help="Store directory (created when missing).")
     ],
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="RDF files to load.")],
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            help="How long to wait for another process writing the same store (0: do not wait).",
+        ),
+    ] = 10.0,
+    replace_source: Annotated[
+        str | None,
+        typer.Option(
+            "--replace-source",
+            metavar="SOURCE",
+            help="Take this source's claims out of the store first, in the same transaction "
+            "(after fixing its claims file).",
+        ),
+    ] = None,
 ) -> None:
     """Bulk-load RDF files into an on-disk Oxigraph store, for graphs too big to parse per command."""
+    from kgraph.progress import Progress
     from kgraph.store import load_into_store
 
-    count = load_into_store(store, files)
+    # load_into_store takes no progress callback yet: the line only says it is at work.
+    with Progress(f"loading into {store}") as working:
+        working.start()
+        count = load_into_store(store, files, wait=wait, replace_source=replace_source)
     typer.echo(f"{store}: {count} triples", err=True)
