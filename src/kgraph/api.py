@@ -86,16 +86,19 @@ class KGraph:
         until: str | None = None,
         source_texts: Sequence[str | Path] = (),
         id: str | Sequence[str] | None = None,
+        between: Sequence[str] | None = None,
         exact: bool = False,
     ) -> list[CountedClaimView]:
         """Claims matching all the filters given (several values of one filter: any of them);
-        ``id`` picks claims by key, CURIE or IRI; ``exact``: no roll-up of parts and events."""
+        ``id`` picks claims by key, CURIE or IRI; ``between`` (two names): claims linking the two;
+        ``exact``: no roll-up of parts and events."""
         from kgraph import lookup
 
         return lookup.claims(
             self.backend,
             id=id,
             about=about,
+            between=between,
             predicate=predicate,
             source=source,
             attributed_to=attributed_to,
@@ -163,11 +166,14 @@ class KGraph:
 
         return lookup.stats(self.backend)
 
-    def path(self, a: str, b: str, max_hops: int = 4, *, limit: int = 10) -> PathResult:
-        """The shortest chains of claims between two actors or events (imports networkx)."""
+    def path(
+        self, a: str, b: str, max_hops: int = 4, *, limit: int = 10, all_paths: bool = False
+    ) -> PathResult:
+        """The shortest chains of claims between two actors or events, or with ``all_paths`` every
+        simple one within ``max_hops``, ranked (imports networkx)."""
         from kgraph import lookup
 
-        return lookup.path(self.backend, a, b, max_hops=max_hops, limit=limit)
+        return lookup.path(self.backend, a, b, max_hops=max_hops, limit=limit, all_paths=all_paths)
 
     def neighbors(self, name: str, depth: int = 1, *, exact: bool = False) -> NeighborsResult:
         """Actors and events within ``depth`` hops of one (imports networkx)."""

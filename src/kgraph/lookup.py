@@ -27,7 +27,7 @@ from pyoxigraph import NamedNode
 
 from kgraph import patterns
 from kgraph.dates import Dates, Span, sort_key
-from kgraph.errors import NotFoundError, UsageError
+from kgraph.errors import NotFoundError, ParameterError, UsageError
 from kgraph.fetch import (
     Labels,
     construct,
@@ -252,6 +252,7 @@ def claims(
     *,
     id: str | Sequence[str] | None = None,
     about: str | Sequence[str] | None = None,
+    between: Sequence[str] | None = None,
     predicate: str | Sequence[str] | None = None,
     source: str | Sequence[str] | None = None,
     attributed_to: str | Sequence[str] | None = None,
@@ -266,6 +267,9 @@ def claims(
     ``id``: the claim itself, by key, CURIE or IRI (:meth:`kgraph.resolve.Resolver.claims`).
     ``about``: the actor or event is the claim's subject or object — or, unless ``exact``, one
     of its parts, members or events is (:mod:`kgraph.rollup`; the row's ``via`` says how).
+    ``between``: two actors or events, both named by the claim: one as its subject or object, the
+    other as its object or subject, as who the source attributes it to, or as the event it is
+    dated from (``kg:since``); either way round, rolled up like ``about`` unless ``exact``.
     ``attributed_to`` rolls up the same way over parts and members. ``since``/``until``: as
     :mod:`kgraph.dates` says. Every ``kg:Claim`` is listed, the curators' Wikidata links included.
     Each carries ``sources``: how many independent origins agree with it
@@ -286,6 +290,15 @@ def claims(
         about_scopes = scope(backend, roots) if not exact else [Scope(x) for x in roots]
         parts.append(
             values_block("about", nodes(x for sc in about_scopes for x in sc.iris)) + " " + patterns.ABOUT
+        )
+    pair = _pair(r, between, backend, exact)
+    if pair:
+        # Every claim between the two has one of them as its subject or object: fetch those,
+        # then keep the ones that name the other too.
+        parts.append(
+            values_block("between", nodes({x for sc in pair for x in sc.iris}))
+            + " "
+            + patterns.ABOUT.replace("?about", "?between")
         )
     if preds := as_list(predicate):
         parts.append(
@@ -319,7 +332,18 @@ def claims(
         ]
     else:
         keep = list(zip(found, views, strict=True))
+    if pair:
+        linked = {c.id: ends for c, _ in keep if (ends := _between(c, *pair)) is not None}
+        keep = [(c, v) for c, v in keep if c.id in linked]
+        labels.fetch(x for sc in pair for x in sc.iris)
+        for c, v in keep:
+            for end, sc in zip(linked[c.id], pair, strict=True):
+                if end != sc.root:
+                    _with_via(v, end, sc, labels)
+                    break
     for c, v in keep:
+        if v.via:
+            continue
         for sc in about_scopes:
             if (node := _reached(c, sc)) is not None:
                 _with_via(v, node, sc, labels)
@@ -336,9 +360,43 @@ def claims(
 
     # Only about and predicate filters keep every claim of a subject, relation and object
     # together; after any other, the claims agreeing with one may have been left out.
-    complete = not (ids or srcs or who or modalities or window)
+    complete = not (ids or srcs or who or modalities or window or pair)
     counts = agreeing_origins(backend, result, complete=complete, labels=labels)
     return [CountedClaimView.model_validate({**v.__dict__, "sources": counts[v.id]}) for v in result]
+
+
+def _pair(r: Resolver, between: Sequence[str] | None, backend: Backend, exact: bool) -> list[Scope]:
+    """The two scopes ``between`` names, or none when it is not given."""
+    if between is None:
+        return []
+    names = as_list(between)
+    if len(names) != 2:
+        raise ParameterError("between", f"must name exactly two actors or events, not {len(names)}")
+    a, b = r.actors(names)
+    if a.iri == b.iri:
+        raise ParameterError("between", f"must name two different actors or events; both are {a.label}")
+    return scope(backend, [a.iri, b.iri]) if not exact else [Scope(a.iri), Scope(b.iri)]
+
+
+def _between(c: Claim, a: Scope, b: Scope) -> tuple[str, str] | None:
+    """The nodes of ``a`` and ``b`` (in that order) a claim joins, or None: they must sit in two
+    of its roles, one of them its subject or object (the nearest nodes, the roots first)."""
+    roles = [("subject", iri(c.subject))]
+    if isinstance(c.object, str):
+        roles.append(("object", iri(c.object)))
+    roles += [("attributed", iri(x)) for x in c.attributed_to]
+    if c.qualifiers.since:
+        roles.append(("since", iri(c.qualifiers.since)))
+    ends = ("subject", "object")
+    pairs = [
+        (x, y)
+        for i, (role_x, x) in enumerate(roles)
+        for j, (role_y, y) in enumerate(roles)
+        if i != j and (role_x in ends or role_y in ends) and x in a.iris and y in b.iris
+    ]
+    if not pairs:
+        return None
+    return min(pairs, key=lambda xy: (_depth(a, xy[0]) + _depth(b, xy[1]), xy))
 
 
 def resolve_claims(backend: Backend, ids: Sequence[str]) -> list[NamedNode]:
@@ -548,13 +606,27 @@ class _Network:
 
 MAX_PATHS_CONSIDERED = 10_000
 """Shortest paths enumerated before sorting; beyond this the first ones found are kept."""
+MAX_ALL_PATHS_CONSIDERED = 2_000
+"""Simple paths (``all_paths``) enumerated, shortest first, before ranking; the rest are counted
+as cut without being ranked."""
+
+FIRMNESS = ("asserted", "reported", "analysis", "alleged", "curatorInferred")
+"""Modalities from the firmest: a source's own statement, one it reports, the author's reading,
+a hedged allegation, the curators' addition. Ranks the paths of ``path(all_paths=True)``."""
 
 
-def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10) -> PathResult:
+def path(
+    backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10, all_paths: bool = False
+) -> PathResult:
     """The shortest connections between ``a`` and ``b``, following claims in either direction.
 
     Every hop lists the claims behind it with their direction; ``limit`` caps how many
-    shortest paths come back (``truncated`` tells when more exist).
+    paths come back (``truncated`` tells when more exist, ``found`` how many).
+
+    With ``all_paths``, every simple path (no actor twice) of at most ``max_hops`` hops, ranked:
+    fewer hops first; then the firmer its weakest hop (a hop is as firm as its firmest claim,
+    in the order of :data:`FIRMNESS`; a chain is as firm as its weakest link); then the more
+    claims behind it; then by the labels along it.
     """
     from kgraph import walk
 
@@ -565,21 +637,33 @@ def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10
     if start.iri == goal.iri:
         raise UsageError(f"{a!r} and {b!r} are the same {start.type}: {start.label}")
     result = PathResult.model_validate(
-        {"from": _entity_ref(start), "to": _entity_ref(goal), "max_hops": max_hops}
+        {"from": _entity_ref(start), "to": _entity_ref(goal), "max_hops": max_hops, "all_paths": all_paths}
     )
-    edges = walk.meet(walk.edges_around(backend), start.iri, goal.iri, max_hops).edges
+    if all_paths:
+        edges = walk.within(walk.edges_around(backend), start.iri, goal.iri, max_hops)
+    else:
+        edges = walk.meet(walk.edges_around(backend), start.iri, goal.iri, max_hops).edges
     if not edges:
         return result
     net = _Network(backend, walk.network(edges), Labels(backend))
-    found = walk.shortest(net.graph, start.iri, goal.iri, MAX_PATHS_CONSIDERED + 1)
+    if all_paths:
+        cap = MAX_ALL_PATHS_CONSIDERED
+        found = walk.simple(net.graph, start.iri, goal.iri, max_hops, cap + 1)
+    else:
+        cap = MAX_PATHS_CONSIDERED
+        found = walk.shortest(net.graph, start.iri, goal.iri, cap + 1)
     if not found or len(found[0]) - 1 > max_hops:
         return result
     net.load({n for ns in found for n in ns}, ())
-    found.sort(key=lambda ns: [net.labels.ref(n).label.casefold() for n in ns])
-    shown = found[:limit]
+    if all_paths:
+        net.load((), (key for ns in found[:cap] for key in walk.claims_on(net.graph, ns)))
+        ranked = sorted(found[:cap], key=lambda ns: _path_rank(net, ns))
+    else:
+        ranked = sorted(found, key=lambda ns: [net.labels.ref(n).label.casefold() for n in ns])
+    shown = ranked[:limit]
     net.load((), (key for ns in shown for key in walk.claims_on(net.graph, ns)))
     result.length = len(found[0]) - 1
-    result.found = min(len(found), MAX_PATHS_CONSIDERED)
+    result.found = min(len(found), cap)
     result.truncated = len(found) > limit
     result.paths = [
         GraphPath(
@@ -589,6 +673,19 @@ def path(backend: Backend, a: str, b: str, *, max_hops: int = 4, limit: int = 10
         for ns in shown
     ]
     return result
+
+
+def _path_rank(net: _Network, ns: list[str]) -> tuple[Any, ...]:
+    from kgraph.projection import claims_between
+
+    firmness = []
+    claims = 0
+    for u, v in itertools.pairwise(ns):
+        keys = [key for key, _ in claims_between(net.graph, u, v)]
+        claims += len(keys)
+        firmness.append(min(FIRMNESS.index(net.claims[k].modality) for k in keys))
+    labels = [net.labels.ref(n).label.casefold() for n in ns]
+    return (len(ns), max(firmness), -claims, labels, ns)
 
 
 def neighbors(backend: Backend, name: str, *, depth: int = 1, exact: bool = False) -> NeighborsResult:

@@ -60,10 +60,24 @@ SELECT ?label ?type WHERE {{
 # What a merge left behind (docs/data-model.md, Merges): the absorbed IRI names the kept one.
 _REPLACED = "SELECT ?new WHERE {{ {focus} ?s dcterms:isReplacedBy ?new }}"
 
-# Actors and events linked to a Wikidata item (the curators' skos:exactMatch).
-_BY_WIKIDATA = """SELECT DISTINCT ?s WHERE {{ {focus} ?s skos:exactMatch ?wd .
-  {{ ?s a kg:Actor }} UNION {{ ?s a kg:Event }} }}"""
-_WIKIDATA_ID = re.compile(r"(?:wd:|http://www\.wikidata\.org/entity/)?(Q[1-9][0-9]*)")
+# Actors and events an external id (a Wikidata item, any other IRI) is linked to: by a link in
+# the direct layer, either way round (the three are symmetric), or by a claim of one in the claim
+# layer (a graph may hold a link only as a claim). The id itself must not be an actor or event:
+# then it names itself.
+_LINKED = """SELECT DISTINCT ?s WHERE {{ {focus}
+  {{ ?s skos:exactMatch|owl:sameAs|schema:sameAs ?ext }}
+  UNION {{ ?ext skos:exactMatch|owl:sameAs|schema:sameAs ?s }}
+  UNION {{ ?claim rdf:object ?ext ; rdf:subject ?s ; rdf:predicate ?link ; a kg:Claim .
+          VALUES ?link {{ skos:exactMatch owl:sameAs schema:sameAs }} }}
+  {{ ?s a kg:Actor }} UNION {{ ?s a kg:Event }}
+  FILTER NOT EXISTS {{ ?ext a kg:Actor }} FILTER NOT EXISTS {{ ?ext a kg:Event }}
+}}"""
+LINKS = ("skos:exactMatch", "owl:sameAs", "schema:sameAs")
+"""The identity links that make an external id name an actor or event."""
+
+# A Wikidata item however it is written: ``Q801``, ``wd:Q801``, its entity IRI (http or https,
+# with or without ``<>``) or the address of its page.
+_WIKIDATA_ID = re.compile(r"<?(?:wd:|https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/)?([Qq][1-9][0-9]*)>?")
 
 _IRI = re.compile(r"<?(https?|urn):[^\s<>\"{}|\\^`]+>?")
 _CURIE = re.compile(r"[A-Za-z][\w-]*:[\w.-]+")
@@ -235,21 +249,24 @@ class NameResolver:
         raw = name.strip()
         if not raw or len(raw) > 500:
             raise NotFoundError(f"no actor or event named {name!r}")
-        if wd := _WIKIDATA_ID.fullmatch(raw):
-            linked = self._select(_BY_WIKIDATA, "wd", [NamedNode(WD + wd.group(1))], "s")
-            if len(linked) > 1:
-                raise AmbiguousNameError(raw, [compact_iri(i) for i in linked])
-            if linked and (found := _by_iri(self.backend, linked[0])) is not None:
-                return found
-        if iri := _as_iri(raw):
+        wd = _WIKIDATA_ID.fullmatch(raw)
+        iri = WD + wd.group(1).upper() if wd else _as_iri(raw)
+        if iri:
             if _node(iri) is None:
                 raise NotFoundError(f"no actor or event named {name!r} (not a valid IRI)")
             if replaced := self._replaced([NamedNode(iri)]):
                 return replaced
+            if (linked := self._linked(raw, iri)) is not None:
+                return linked
             found = _by_iri(self.backend, iri)
-            if found is None:
-                raise NotFoundError(f"nothing in the graph has the IRI <{iri}>")
-            return found
+            if found is not None:
+                return found
+            if not (wd and raw == wd.group(1)):  # a bare "Q801" may still be a label
+                links = f" ({', '.join(LINKS)})" if not iri.startswith(KGR) else ""
+                raise NotFoundError(
+                    f"nothing in the graph has the IRI <{iri}>"
+                    + (f", and no actor or event is linked to it{links}" if links else "")
+                )
 
         wanted = normalize(raw)
         hits: list[str] = []
@@ -289,6 +306,13 @@ class NameResolver:
         result = self.backend.query(query.format(focus=values_block(var, list(terms))))
         assert isinstance(result, SelectResult)
         return sorted({t.value for r in result.rows if isinstance(t := r[out], NamedNode)})
+
+    def _linked(self, raw: str, iri: str) -> NameMatch | None:
+        """The one actor or event the external id ``iri`` is linked to, if any."""
+        linked = self._select(_LINKED, "ext", [NamedNode(iri)], "s")
+        if len(linked) > 1:
+            raise AmbiguousNameError(raw, [compact_iri(i) for i in linked])
+        return _by_iri(self.backend, linked[0]) if linked else None
 
     def _replaced(self, iris: Sequence[NamedNode]) -> NameMatch | None:
         """The actor a merge kept, when one of ``iris`` is an IRI it absorbed."""

@@ -397,15 +397,23 @@ class GraphPath(_View):
 
 
 class PathResult(_View):
-    """Shortest connections between two actors (``kgraph path``); empty when there is none."""
+    """Connections between two actors (``kgraph path``): the shortest, or with ``all_paths`` every
+    simple path within ``max_hops``; empty when there is none."""
 
     from_: EntityRef = Field(alias="from")
     to: EntityRef
     max_hops: int
     length: int | None = Field(default=None, description="hops in the shortest path; None when unconnected")
     paths: list[GraphPath] = Field(default_factory=list)
-    found: int = Field(default=0, description="how many shortest paths exist (counted up to 10,000)")
-    truncated: bool = Field(default=False, description="more shortest paths exist than were returned")
+    all_paths: bool = Field(
+        default=False, description="every simple path within max_hops, ranked, not only the shortest"
+    )
+    found: int = Field(
+        default=0,
+        description="how many paths exist: shortest ones counted up to 10,000; with all_paths, "
+        "simple ones up to 2,000",
+    )
+    truncated: bool = Field(default=False, description="more paths exist than were returned")
 
 
 class Neighbor(_View):

@@ -1,4 +1,5 @@
-"""The one walker: breadth-first over claims, for ``kgraph path``, ``kgraph neighbors`` and
+"""The one walker: breadth-first over claims, for ``kgraph path`` (the shortest paths, or with
+``--all`` every simple path within ``--max-hops``), ``kgraph neighbors`` and
 ``kgraph export --focus/--path``.
 
 The walk never reads the whole network. The claims around a frontier are fetched hop by hop
@@ -123,6 +124,22 @@ def meet(source: EdgeSource, a: str, b: str, max_hops: int) -> Meeting:
     return Meeting([], out_of_hops=True)
 
 
+def within(source: EdgeSource, a: str, b: str, max_hops: int) -> list[Edge]:
+    """The claims on every simple path of at most ``max_hops`` hops between ``a`` and ``b``
+    (and others around them): everything within ``ceil(max_hops / 2)`` hops of ``a`` and
+    ``floor(max_hops / 2)`` of ``b``.
+
+    On such a path, the hop from position ``i`` to ``i + 1`` has its first end at most ``i`` hops
+    from ``a`` and its second at most ``max_hops - i - 1`` from ``b``: when ``i`` is below
+    ``ceil(max_hops / 2)`` the walk from ``a`` fetched it, else the walk from ``b`` did.
+    """
+    if a == b:
+        return []
+    near_a = reach(source, a, (max_hops + 1) // 2)
+    near_b = reach(source, b, max_hops // 2)
+    return list({**near_a.edges, **near_b.edges}.values())
+
+
 def network(edges: Iterable[Edge]) -> nx.MultiDiGraph:
     """The collected claims as a network (:func:`kgraph.projection.project`): just their shape;
     the claims a result shows are read in full afterwards."""
@@ -145,6 +162,31 @@ def shortest(graph: nx.MultiDiGraph, a: str, b: str, limit: int) -> list[list[st
     from kgraph.projection import node_id, shortest_paths
 
     return shortest_paths(graph, node_id(a), node_id(b), limit=limit)
+
+
+def simple(graph: nx.MultiDiGraph, a: str, b: str, max_hops: int, limit: int) -> list[list[str]]:
+    """Up to ``limit`` simple paths (no node twice) of at most ``max_hops`` hops between ``a``
+    and ``b`` in a collected network, either direction, shortest first: the first ``limit`` are
+    the shortest ones, whatever the network holds beyond them."""
+    import networkx as nx
+
+    from kgraph.projection import node_id
+
+    a, b = node_id(a), node_id(b)
+    if a not in graph or b not in graph:
+        return []
+    # Yen's algorithm wants a simple graph; a path is a sequence of nodes, so the several claims
+    # between two nodes are one edge here.
+    plain = nx.Graph(graph.to_undirected(as_view=True))
+    out: list[list[str]] = []
+    try:
+        for found in nx.shortest_simple_paths(plain, a, b):
+            if len(found) - 1 > max_hops or len(out) >= limit:
+                break
+            out.append(list(found))
+    except nx.NetworkXNoPath:
+        return []
+    return out
 
 
 def claims_on(graph: nx.MultiDiGraph, path: list[str]) -> set[str]:
@@ -179,4 +221,6 @@ __all__ = [
     "network",
     "reach",
     "shortest",
+    "simple",
+    "within",
 ]
