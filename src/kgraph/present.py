@@ -169,3 +169,126 @@ def duration_words(duration: str) -> str:
     names = ("day", "hour", "minute")
     out = [f"{n} {name}{'s' if n != '1' else ''}" for n, name in zip(m.groups(), names, strict=True) if n]
     return " ".join(out) or duration
+
+
+# ---------------------------------------------------------------- tables on a terminal
+
+TABLE_GAP = "  "
+"""Between two columns, on screen and in files alike."""
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken at spaces; a word longer than the column
+    (only when even its longest words cannot all fit, :func:`fit_widths`) is cut in pieces."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not word:
+            continue
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _level(natural: list[int], floors: list[int], room: int) -> list[int]:
+    """The widest columns cut down to one level, none below its floor, so that all fit in
+    ``room``; what is left over goes back to the cut columns, widest first."""
+    if sum(floors) >= room:
+        return list(floors)
+    low, high = 0, max(natural)
+    while low < high:  # the highest level that fits
+        mid = (low + high + 1) // 2
+        if sum(max(f, min(n, mid)) for n, f in zip(natural, floors, strict=True)) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    widths = [max(f, min(n, low)) for n, f in zip(natural, floors, strict=True)]
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -natural[i]):
+        if spare <= 0:
+            break
+        if widths[i] < natural[i]:
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
+def fit_widths(columns: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Column widths for a table that must fit ``width`` characters, or None when it cannot.
+
+    A table that fits is left as it is. Otherwise the widest columns give way first, down to a
+    common level, and their cells wrap at spaces; no column is cut below its longest word (a
+    claim id, an evidence offset, a date stays whole). When even that is too wide, None: the
+    rows are better read one field a line (:func:`table_lines`) than cut into slivers.
+    """
+    natural = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    room = width - len(TABLE_GAP) * (len(columns) - 1)
+    if sum(natural) <= room:
+        return natural
+    words = [
+        min(n, max(_longest_word(c), *(_longest_word(r[i]) for r in cells)))
+        for i, (c, n) in enumerate(zip(columns, natural, strict=True))
+    ]
+    return _level(natural, words, room) if sum(words) <= room else None
+
+
+def record_lines(columns: list[str], cells: list[list[str]], width: int) -> list[str]:
+    """Each row as a block of ``column  value`` lines, values wrapped to ``width``, empty cells
+    left out, a blank line between rows: a table with too many columns for the terminal."""
+    key = max(len(c) for c in columns)
+    room = max(width - key - len(TABLE_GAP), 12)
+    lines: list[str] = []
+    for n, row in enumerate(cells):
+        if n:
+            lines.append("")
+        for column, value in zip(columns, row, strict=True):
+            if not value.strip():
+                continue
+            for k, part in enumerate([value] if len(value) <= room else _wrap(value, room)):
+                lines.append(f"{(column if k == 0 else '').ljust(key)}{TABLE_GAP}{part}".rstrip())
+    return lines
+
+
+def table_lines(columns: list[str], cells: list[list[str]], width: int) -> list[str]:
+    """The table laid out to fit ``width`` (:func:`fit_widths`): header, rule, rows. When a row
+    takes more than one line, a blank line separates the rows so each reads as one block; when
+    the columns cannot fit at all, one field a line (:func:`record_lines`)."""
+    fitted = fit_widths(columns, cells, width)
+    if fitted is None:
+        return record_lines(columns, cells, width)
+    widths = fitted
+
+    def block(values: list[str]) -> list[str]:
+        # A cell that fits is left exactly as it is; only the others are re-spaced by wrapping.
+        wrapped = [[v] if len(v) <= w else _wrap(v, w) for v, w in zip(values, widths, strict=True)]
+        height = max(len(w) for w in wrapped)
+        return [
+            TABLE_GAP.join(
+                (w[k] if k < len(w) else "").ljust(cw) for w, cw in zip(wrapped, widths, strict=True)
+            ).rstrip()
+            for k in range(height)
+        ]
+
+    rows = [block(r) for r in cells]
+    lines = [*block(columns), TABLE_GAP.join("-" * w for w in widths)]
+    spaced = any(len(r) > 1 for r in rows)
+    for n, r in enumerate(rows):
+        if spaced and n:
+            lines.append("")
+        lines += r
+    return lines

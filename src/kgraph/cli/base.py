@@ -6,6 +6,7 @@ imports them all. Nothing heavy is imported at module level: a look-up must star
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,8 +20,14 @@ if TYPE_CHECKING:
 
 
 def fail(message: str) -> None:
-    """One line on stderr, prefixed with the program name."""
-    typer.echo(f"kgraph: {message}", err=True)
+    """One line on stderr, prefixed with the program name: in red on a terminal, so that it
+    stands out from the output (never with $NO_COLOR, never when stderr is a file or a pipe)."""
+    import sys
+
+    from kgraph.progress import colour_wanted
+
+    prefix = "\033[1;31mkgraph:\033[0m" if colour_wanted(sys.stderr) else "kgraph:"
+    typer.echo(f"{prefix} {message}", err=True, color=True)
 
 
 class _Argument(TyperArgument):
@@ -59,7 +66,7 @@ class _Typer(typer.Typer):
 app = _Typer(
     name="kgraph",
     help="Structured-claims knowledge graphs: look up who did what to whom, who says so, and where.",
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -172,6 +179,66 @@ FormatOption = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Tables on a terminal: every cell in full on one line, however wide (as when piped).",
+    ),
+]
+
+
+def table_width(wide: bool | None = None) -> int | None:
+    """The width to fit a table to: the terminal's (honouring $COLUMNS) when stdout is one and
+    --wide is not given; None, the table as it is, when piped or redirected. ``wide`` None: the
+    running command's own --wide, so a shared printer need not be handed it."""
+    import shutil
+    import sys
+
+    if wide is None:
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context(silent=True)
+        wide = bool(ctx is not None and ctx.params.get("wide"))
+
+    try:
+        terminal = sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if wide or not terminal:
+        return None
+    return max(shutil.get_terminal_size().columns, 20)
+
+
+def complete_name(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of actor and event names: labels and aliases starting with what is typed
+    (any case), from --graph/--store when given, else the bundled graph. Read only when a shell
+    asks, so ``kgraph --help`` and a look-up never pay for it; a graph that cannot be read
+    completes nothing rather than print an error into the shell."""
+    try:
+        graph = ctx.params.get("graph") or None
+        store = ctx.params.get("store") or None
+        kg = open_graph(graph, store)
+        names: dict[str, str] = {}
+        for actor in kg.actors():
+            names.setdefault(actor.label, actor.type or "")
+            for alias in actor.aliases:
+                names.setdefault(alias, f"alias of {actor.label}")
+        for event in kg.events():
+            names.setdefault(event.label, "event")
+    except Exception:  # a shell's tab key must never show a traceback
+        return []
+    typed = incomplete.strip("'\"").casefold()
+    found = sorted((n, h) for n, h in names.items() if n.casefold().startswith(typed))
+    if os.environ.get("_KGRAPH_COMPLETE") == "complete_bash":
+        # bash puts a completion in the line as it is: a name with spaces must come escaped
+        # (backslashes, not quotes, so that it still starts with what was typed).
+        import re
+
+        return [(re.sub(r"([ \t'\"()&<>;|$`\\!*?\[\]{}#~])", r"\\\1", n), h) for n, h in found]
+    return found
 
 
 def check_choice(value: str, choices: Sequence[str], option: str) -> str:

@@ -15,10 +15,12 @@ from kgraph.cli.base import (
     GraphOption,
     StoreOption,
     TimeoutOption,
+    WideOption,
     app,
     check_choice,
     fail,
     open_graph,
+    table_width,
 )
 from kgraph.cli.lookup import SinceOption, SourceTextOption, UntilOption, _dump, _many, _paths
 
@@ -82,7 +84,8 @@ def compare_text(result: CompareResult) -> str:
         # The legend explains marks in the claims' cells, the only place the mark is put.
         marked |= any(CURATORS_MARK in str(r[c] or "") for r in rows for c in cols)
         findings = "".join(f"- {f}\n" for f in group.findings)
-        blocks.append(heading(group) + "\n" + render_rows(rows, "table", cols) + findings)
+        table = render_rows(rows, "table", cols, width=table_width())
+        blocks.append(heading(group) + "\n" + table + findings)
     return "\n".join(blocks) + (CURATORS_LEGEND + "\n" if marked else "")
 
 
@@ -113,6 +116,7 @@ def compare_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Claims that state the same subject, relation and object, side by side: corroborated,
     differing or single-source, counting sources by the origins at the head of their chains."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kgraph.cli.base import FormatOption, StoreOption, app, check_choice
+from kgraph.cli.base import FormatOption, StoreOption, WideOption, app, check_choice, table_width
 from kgraph.cli.lookup import SourceTextOption, _paths
 from kgraph.cli.render import render_object, render_rows
 
@@ -121,6 +121,7 @@ def diff_command(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The graph file before.", show_default=False)],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The graph file after.", show_default=False)],
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Claims added, removed and changed from OLD to NEW (and actors, events, sources added or removed).
 
@@ -136,7 +137,10 @@ def diff_command(
     elif result.claims:
         typer.echo(
             render_rows(
-                [c.row() for c in result.claims], fmt, ["status", "key", "source", "changed", "text", "claim"]
+                [c.row() for c in result.claims],
+                fmt,
+                ["status", "key", "source", "changed", "text", "claim"],
+                width=table_width(wide) if fmt == "table" else None,
             ),
             nl=False,
         )

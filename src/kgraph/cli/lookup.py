@@ -24,10 +24,13 @@ from kgraph.cli.base import (
     GraphOption,
     StoreOption,
     TimeoutOption,
+    WideOption,
     app,
     check_choice,
+    complete_name,
     fail,
     open_graph,
+    table_width,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +101,7 @@ def _emit(
         for extra in ("via", "quote"):
             if fmt == "table" and any(r.get(extra) for r in flat) and extra not in cols:
                 cols.append(extra)
-        text = render_rows(flat, fmt, cols)
+        text = render_rows(flat, fmt, cols, width=table_width() if fmt == "table" else None)
         if fmt == "table" and _has_mark(flat, cols):
             from kgraph.present import CURATORS_LEGEND
 
@@ -210,7 +213,12 @@ def card_text(card: ActorCard) -> str:
 @app.command("show")
 def show_command(
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="Actor or event: label, alias, slug, CURIE or IRI.")
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Actor or event: label, alias, slug, CURIE or IRI.",
+            autocompletion=complete_name,
+        ),
     ],
     source_text: SourceTextOption = None,
     exact: ExactOption = False,
@@ -220,6 +228,7 @@ def show_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """An actor's or event's card: names, ids, and every claim about it, grouped by relation."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
@@ -239,10 +248,14 @@ def show_command(
 
 
 def _many(flag: str, short: str, metavar: str, text: str) -> Any:
-    """A repeatable filter option: several values accept any of them."""
+    """A repeatable filter option: several values accept any of them; a NAME completes on Tab."""
     names = [f for f in (flag, short) if f]
     return typer.Option(
-        *names, metavar=metavar, help=text + " Repeat for any of several.", show_default=False
+        *names,
+        metavar=metavar,
+        help=text + " Repeat for any of several.",
+        show_default=False,
+        autocompletion=complete_name if metavar == "NAME" else None,
     )
 
 
@@ -260,6 +273,18 @@ def claims_command(
     about: Annotated[
         list[str] | None,
         _many("--about", "-a", "NAME", "Actor or event as subject or object."),
+    ] = None,
+    between: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--between",
+            metavar="NAME",
+            autocompletion=complete_name,
+            help="Give it twice: only claims linking the two actors or events, either way round "
+            "(one the subject or object, the other the object, subject, who says it or the event it "
+            "runs from).",
+            show_default=False,
+        ),
     ] = None,
     predicate: Annotated[
         list[str] | None,
@@ -290,12 +315,14 @@ def claims_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Claims, filtered: different options must all hold; a repeated option accepts any of its values."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
     found = open_graph(graph, store, endpoint, endpoint_kind, timeout).claims(
         id=id_ or None,
         about=about or None,
+        between=between,
         predicate=predicate or None,
         source=source or None,
         attributed_to=attributed_to or None,
@@ -336,6 +363,7 @@ def actors_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """The actors: id, label, type, aliases, Wikidata id, and how many claims involve each."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
@@ -354,6 +382,7 @@ def sources_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """The source documents, with the SHA-256 and length that let anyone check a copy of the text."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
@@ -393,6 +422,7 @@ def events_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """A timeline of the events, oldest first, each date at its own precision; undated events last."""
     from kgraph.dates import marked_period
@@ -431,6 +461,7 @@ def stats_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Counts: triples, actors by type, claims by predicate, modality and source."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
@@ -481,27 +512,48 @@ def _link_rows(hop: Hop, lead: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 @app.command("path")
 def path_command(
-    a: Annotated[str, typer.Argument(metavar="A", help="Where the path starts (actor or event).")],
-    b: Annotated[str, typer.Argument(metavar="B", help="Where it ends.")],
+    a: Annotated[
+        str,
+        typer.Argument(
+            metavar="A", help="Where the path starts (actor or event).", autocompletion=complete_name
+        ),
+    ],
+    b: Annotated[str, typer.Argument(metavar="B", help="Where it ends.", autocompletion=complete_name)],
     max_hops: Annotated[int, typer.Option("--max-hops", metavar="N", help="Longest path to look for.")] = 4,
-    limit: Annotated[
-        int, typer.Option("--limit", metavar="N", help="At most this many shortest paths.")
-    ] = 10,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many paths.")] = 10,
+    all_paths: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every path of at most --max-hops hops (no actor twice), not only the shortest: "
+            "fewest hops first, then the firmest, then those with the most claims.",
+        ),
+    ] = False,
     graph: GraphOption = None,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
-    """How two actors are connected: the shortest chains of claims, followed in either direction."""
+    """How two actors are connected: the shortest chains of claims (with --all, every chain within
+    --max-hops), followed in either direction."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
     result = open_graph(graph, store, endpoint, endpoint_kind, timeout).path(
-        a, b, max_hops=max_hops, limit=limit
+        a, b, max_hops=max_hops, limit=limit, all_paths=all_paths
     )
+    hops = "1 hop" if max_hops == 1 else f"{max_hops} hops"
     if not result.paths:
-        hops = "1 hop" if max_hops == 1 else f"{max_hops} hops"
         fail(f"no path between {result.from_.label} and {result.to.label} within {hops}")
+    elif result.truncated and all_paths:
+        from kgraph.lookup import MAX_ALL_PATHS_CONSIDERED
+
+        more = "more than " if result.found >= MAX_ALL_PATHS_CONSIDERED else ""
+        fail(
+            f"showing {limit} of {more}{result.found} paths within {hops} "
+            f"({more}{result.found - limit} cut); raise --limit to see more"
+        )
     elif result.truncated:
         fail(f"showing {limit} of {result.found} shortest paths; raise --limit to see more")
     flat = [
@@ -523,7 +575,12 @@ def path_command(
 
 @app.command("neighbors")
 def neighbors_command(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The actor or event at the centre.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The actor or event at the centre.", autocompletion=complete_name
+        ),
+    ],
     depth: Annotated[int, typer.Option("--depth", metavar="N", help="How many hops out to go.")] = 1,
     exact: ExactOption = False,
     graph: GraphOption = None,
@@ -532,6 +589,7 @@ def neighbors_command(
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Actors and events within --depth hops, each with the claims that connect it."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")

@@ -16,8 +16,10 @@ from kgraph.cli.base import (
     GraphOption,
     StoreOption,
     TimeoutOption,
+    WideOption,
     app,
     open_graph,
+    table_width,
 )
 
 if TYPE_CHECKING:
@@ -176,6 +178,7 @@ def query_command(
     endpoint: EndpointOption = None,
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
+    wide: WideOption = False,
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query.
 
@@ -244,7 +247,8 @@ def query_command(
     elif chosen == "table" and result.form == "SELECT":
         from kgraph.cli.render import render_rows
 
-        rendered = render_rows(table_rows(result), "table", result.variables)
+        width = table_width(wide) if output is None else None
+        rendered = render_rows(table_rows(result), "table", result.variables, width=width)
     else:
         rendered = serialize(result, chosen)
     if output is not None:

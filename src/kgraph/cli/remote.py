@@ -47,14 +47,9 @@ def push_command(
 ) -> None:
     """Replace a graph on a SPARQL server with files or a store (Graph Store Protocol; idempotent)."""
     from kgraph.gsp import push
+    from kgraph.progress import Progress
 
-    progress = None
-    if sys.stderr.isatty():
-
-        def progress(sent: int, expected: int) -> None:
-            typer.echo(f"\rkgraph: pushed {sent:,} of ~{expected:,} triples", err=True, nl=False)
-
-    try:
+    with Progress("pushed", unit="triples") as report:
         result = push(
             files or (),
             store=store,
@@ -64,11 +59,8 @@ def push_command(
             graph_store=graph_store,
             batch=batch,
             timeout=timeout,
-            progress=progress,
+            progress=report if report.enabled else None,
         )
-    finally:
-        if progress is not None:
-            typer.echo("\r\033[K", err=True, nl=False)
     typer.echo(result.summary(), err=True)
 
 
@@ -102,14 +94,20 @@ def pull_command(
 ) -> None:
     """Write a graph of a SPARQL server to a file (Graph Store Protocol), streamed."""
     from kgraph.gsp import pull
+    from kgraph.progress import Progress
 
-    result = pull(
-        output,
-        endpoint=endpoint,
-        graph_iri=graph_iri,
-        endpoint_kind=endpoint_kind,
-        graph_store=graph_store,
-        fmt=fmt,
-        timeout=timeout,
-    )
+    # kgraph.gsp.pull counts nothing as it goes yet: a line that says it is at work, no count.
+    # Not over the graph itself when that goes to this same terminal.
+    on_screen = output == "-" and sys.stdout.isatty()
+    with Progress("pulling", enabled=False if on_screen else None) as report:
+        report.start()
+        result = pull(
+            output,
+            endpoint=endpoint,
+            graph_iri=graph_iri,
+            endpoint_kind=endpoint_kind,
+            graph_store=graph_store,
+            fmt=fmt,
+            timeout=timeout,
+        )
     typer.echo(result.summary(), err=True)

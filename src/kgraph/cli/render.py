@@ -31,10 +31,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _table(rows: Sequence[Row], columns: Sequence[str]) -> str:
+def _table(rows: Sequence[Row], columns: Sequence[str], width: int | None = None) -> str:
     if not rows:
         return "(no results)\n"
     cells = [[_cell(row.get(c)).replace("\n", " ").replace("\t", " ") for c in columns] for row in rows]
+    if width is not None:  # a terminal's width (kgraph.cli.base.table_width)
+        from kgraph.present import table_lines
+
+        return "\n".join(table_lines(list(columns), cells, width)) + "\n"
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -55,8 +59,11 @@ def _delimited(rows: Sequence[Row], columns: Sequence[str], delimiter: str) -> s
     return out.getvalue()
 
 
-def render_rows(rows: Iterable[Row], fmt: str, columns: Sequence[str] | None = None) -> str:
-    """Rows as text in ``fmt``. ``columns`` fixes the order (default: keys of the first row)."""
+def render_rows(
+    rows: Iterable[Row], fmt: str, columns: Sequence[str] | None = None, *, width: int | None = None
+) -> str:
+    """Rows as text in ``fmt``. ``columns`` fixes the order (default: keys of the first row).
+    ``width``: a table is fitted to that many characters (wrapping cells); None prints it whole."""
     rows = list(rows)
     cols = list(columns) if columns is not None else (list(rows[0].keys()) if rows else [])
     if fmt == "json":
@@ -67,7 +74,7 @@ def render_rows(rows: Iterable[Row], fmt: str, columns: Sequence[str] | None = N
         return _delimited(rows, cols, ",")
     if fmt == "tsv":
         return _delimited(rows, cols, "\t")
-    return _table(rows, cols)
+    return _table(rows, cols, width)
 
 
 def render_object(obj: Any) -> str:

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from kgraph.cli.base import ROW_FORMATS, FormatOption, GraphOption, app, check_choice, open_graph
+from kgraph.cli.base import (
+    ROW_FORMATS,
+    FormatOption,
+    GraphOption,
+    WideOption,
+    app,
+    check_choice,
+    open_graph,
+    table_width,
+)
 from kgraph.cli.render import render_rows
 from kgraph.errors import NotConformingError
 
@@ -29,16 +38,21 @@ def validate_command(
         ),
     ] = None,
     fmt: FormatOption = "table",
+    wide: WideOption = False,
 ) -> None:
     """Check the graph against kgraph's SHACL shapes and every evidence anchor.
 
     Exit 0 when it conforms, 1 when it has violations, 2 when the input cannot be used.
     """
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    from kgraph.progress import Progress
     from kgraph.validation import validate
 
-    report = validate(open_graph(graph), source_text or ())
-    typer.echo(render_rows(report.rows(), fmt, COLUMNS), nl=False)
+    with Progress("validating") as working:
+        working.start()
+        report = validate(open_graph(graph), source_text or ())
+    width = table_width(wide) if fmt == "table" else None
+    typer.echo(render_rows(report.rows(), fmt, COLUMNS, width=width), nl=False)
     # Not an error: these sources' texts are not held, so there is no text to check the evidence against.
     located = "not anchored to a text (cited by locator): " + ", ".join(report.not_anchored)
     if not report.conforms:
