@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from kgraph.store import DEFAULT_TIMEOUT, UNSET, Backend, QueryResult, Term, Timeout, open_backend
 
 if TYPE_CHECKING:
+    from kgraph.lookup import ClaimPages
     from kgraph.names import NameMatch
     from kgraph.query import QueryResult as UserQueryResult
     from kgraph.subgraph import Selection, Subgraph
@@ -67,12 +68,20 @@ class KGraph:
 
         return Resolver(self.backend).actor(name)
 
-    def show(self, name: str, *, source_texts: Sequence[str | Path] = (), exact: bool = False) -> ActorCard:
+    def show(
+        self,
+        name: str,
+        *,
+        source_texts: Sequence[str | Path] = (),
+        exact: bool = False,
+        limit: int | Literal["auto"] | None = "auto",
+    ) -> ActorCard:
         """Everything about one actor or event; ``source_texts`` (your copies) fill in quotes;
-        ``exact`` leaves out what its parts and events say."""
+        ``exact`` leaves out what its parts and events say; ``limit``: claims per relation and
+        section (None: all; "auto": all on a small card, else the first 10; the totals count all)."""
         from kgraph import lookup
 
-        return lookup.show(self.backend, name, source_texts=source_texts, exact=exact)
+        return lookup.show(self.backend, name, source_texts=source_texts, exact=exact, limit=limit)
 
     def claims(
         self,
@@ -88,10 +97,13 @@ class KGraph:
         id: str | Sequence[str] | None = None,
         between: Sequence[str] | None = None,
         exact: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[CountedClaimView]:
         """Claims matching all the filters given (several values of one filter: any of them);
         ``id`` picks claims by key, CURIE or IRI; ``between`` (two names): claims linking the two;
-        ``exact``: no roll-up of parts and events."""
+        ``exact``: no roll-up of parts and events; ``offset``/``limit``: a part of the list, in its
+        order (``claim_pages`` reads it a page at a time)."""
         from kgraph import lookup
 
         return lookup.claims(
@@ -107,6 +119,46 @@ class KGraph:
             until=until,
             source_texts=source_texts,
             exact=exact,
+            limit=limit,
+            offset=offset,
+        )
+
+    def claim_pages(
+        self,
+        about: str | Sequence[str] | None = None,
+        *,
+        predicate: str | Sequence[str] | None = None,
+        source: str | Sequence[str] | None = None,
+        attributed_to: str | Sequence[str] | None = None,
+        modality: str | Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        source_texts: Sequence[str | Path] = (),
+        id: str | Sequence[str] | None = None,
+        between: Sequence[str] | None = None,
+        exact: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> ClaimPages:
+        """``claims``, a page at a time: ``.total`` claims match; iterate for lists of at most
+        :data:`kgraph.lookup.CLAIMS_PAGE` claims, each read in full only when its turn comes."""
+        from kgraph import lookup
+
+        return lookup.claim_pages(
+            self.backend,
+            id=id,
+            about=about,
+            between=between,
+            predicate=predicate,
+            source=source,
+            attributed_to=attributed_to,
+            modality=modality,
+            since=since,
+            until=until,
+            source_texts=source_texts,
+            exact=exact,
+            limit=limit,
+            offset=offset,
         )
 
     def compare(
@@ -175,11 +227,14 @@ class KGraph:
 
         return lookup.path(self.backend, a, b, max_hops=max_hops, limit=limit, all_paths=all_paths)
 
-    def neighbors(self, name: str, depth: int = 1, *, exact: bool = False) -> NeighborsResult:
-        """Actors and events within ``depth`` hops of one (imports networkx)."""
+    def neighbors(
+        self, name: str, depth: int = 1, *, exact: bool = False, budget: int | None = 500
+    ) -> NeighborsResult:
+        """Actors and events within ``depth`` hops of one (imports networkx); the walk holds at
+        most ``budget`` of them (None: no limit) and ``cut`` says how many it left out."""
         from kgraph import lookup
 
-        return lookup.neighbors(self.backend, name, depth=depth, exact=exact)
+        return lookup.neighbors(self.backend, name, depth=depth, exact=exact, budget=budget)
 
     # ------------------------------------------------------------ query, validate, export
 
@@ -197,11 +252,14 @@ class KGraph:
 
         return run_query(self, sparql, timeout=timeout, allow_service=allow_service, bindings=bindings)
 
-    def validate(self, source_texts: Sequence[str | Path] = ()) -> ValidationReport:
-        """SHACL shapes and evidence checks (see :func:`kgraph.validation.validate`)."""
+    def validate(
+        self, source_texts: Sequence[str | Path] = (), *, batch_size: int | None = None
+    ) -> ValidationReport:
+        """SHACL shapes and evidence checks; a store or endpoint in batches of ``batch_size``
+        nodes (see :func:`kgraph.validation.validate`)."""
         from kgraph.validation import validate
 
-        return validate(self, source_texts)
+        return validate(self, source_texts, batch_size=batch_size)
 
     def select(self, selection: Selection | None = None) -> Subgraph:
         """A subgraph: focus/depth, path, filters or a CONSTRUCT (see :mod:`kgraph.subgraph`)."""
@@ -223,11 +281,14 @@ def open(
     endpoint: str | None = None,
     endpoint_kind: str = "auto",
     timeout: float | None = DEFAULT_TIMEOUT,
+    input_format: str | None = None,
 ) -> KGraph:
     """Open the bundled article graph, RDF files, an on-disk store or a SPARQL endpoint.
 
     ``endpoint_kind`` is the server's kind (:data:`kgraph.dialects.ENDPOINT_KINDS`; ``auto``
-    guesses it); ``timeout`` the seconds every query may run (0 or None: no limit).
+    guesses it); ``timeout`` the seconds every query may run (0 or None: no limit);
+    ``input_format`` the syntax of ``"-"`` (standard input) among ``graphs``: turtle, ntriples,
+    nquads, trig, jsonld or rdfxml (default: guessed from its first bytes).
     """
     if isinstance(graphs, str | Path):
         graphs = [graphs]
@@ -237,6 +298,7 @@ def open(
         endpoint=endpoint,
         endpoint_kind=endpoint_kind,
         timeout=timeout,
+        input_format=input_format,
     )
     return KGraph(backend)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -63,11 +64,12 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     What ``path`` is decides how (docs/files.md): a regular file, or none yet, is replaced by
     a rename; a symbolic link is followed and the file it names is replaced (the link stays);
     a character device, a FIFO or a descriptor (``/dev/stdout``, ``/proc/self/fd/N``) is
-    written through, as a shell's ``>`` would. A directory, a block device or a socket is
-    refused with an OutputFileError.
+    written through, as a shell's ``>`` would. A directory, a block device, a socket, a link to
+    one of them and a dangling link are refused with an OutputFileError. The new file keeps the
+    old one's mode (owner and group where it may); a new one gets 0666 less the umask.
     """
     target = Path(path)
-    real, descriptor = _resolve_output(target)
+    real, descriptor, linked = _resolve_output(target)
     if descriptor is not None:
         yield from _write_through_descriptor(target, descriptor)
         return
@@ -81,32 +83,86 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
         yield from _write_through(target, real)
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
+        what = f"a symbolic link to {_kind(info.st_mode)} ({real})" if linked else _kind(info.st_mode)
+        raise OutputFileError(f"{target}: is {what}, not a regular file; kgraph does not replace it")
+    if info is None and linked:
+        # A dangling link says where a file was, not where one should be made: creating it
+        # could put our bytes wherever someone who can write this folder pointed the link.
         raise OutputFileError(
-            f"{target}: is {_kind(info.st_mode)}, not a regular file; kgraph does not replace it"
+            f"{target}: is a symbolic link to {real}, which does not exist; "
+            "kgraph writes through a link only to a file that is there"
         )
     directory = real.parent
     if not directory.is_dir():
-        shown = directory if real == target else f"{directory} (where the link {target} points)"
-        raise OutputFileError(f"{target}: directory {shown} does not exist")
+        raise OutputFileError(f"{target}: directory {target.parent} does not exist")
     remove_stale_temporaries(real)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory)
     except OSError as e:
         raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
+    body_done = False
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
+            body_done = True
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, info.st_mode & 0o777 if info is not None else 0o644)
+        _take_over(tmp, info)
         os.replace(tmp, real)
     except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(e, OSError):
+        # An OSError of the caller's own (a connection reset while pulling) stays what it is;
+        # only our writing is an OutputFileError.
+        if isinstance(e, OSError) and (body_done or e.errno in _WRITE_ERRNOS):
             raise OutputFileError(f"{target}: cannot write: {e.strerror or e}") from None
         raise
+    _sync_directory(directory)
 
+
+def _take_over(tmp: str, old: os.stat_result | None) -> None:
+    """Give the new file the old one's permissions, owner and group, or for a new file what a
+    shell's ``>`` would: mkstemp makes it 0600, which would hide an export from its readers."""
+    if old is None:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        # Only root may give a file away; anyone may keep a group they belong to.
+        with contextlib.suppress(OSError):
+            os.chown(tmp, old.st_uid, old.st_gid)
+        with contextlib.suppress(OSError):
+            os.chown(tmp, -1, old.st_gid)
+
+
+def _umask() -> int:
+    # Read, not set and reset: os.umask changes it for every thread of the process meanwhile.
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_directory(directory: Path) -> None:
+    """The rename on disk too, so that a power cut after we said "written" keeps the new file.
+    Best effort: some file systems refuse to sync a folder, and the data itself is synced."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS", "EBADF")
+    if hasattr(errno, name)
+)
+"""What a write to the temporary file fails with (a full disk, a quota, a read-only mount)."""
 
 TEMP_SUFFIX = ".tmp"
 STALE_AFTER = 24 * 3600.0
@@ -118,23 +174,27 @@ pids are reused, and no write of kgraph's goes a day without finishing."""
 _DESCRIPTOR = re.compile(r"/proc/(\d+)(?:/task/\d+)?/fd/(\d+)")
 
 
-def _resolve_output(target: Path) -> tuple[Path, int | None]:
-    """Where a write to ``target`` lands: the path after every symbolic link, and the number of
-    one of our own open descriptors when the links end at one (``/dev/stdout``)."""
+def _resolve_output(target: Path) -> tuple[Path, int | None, bool]:
+    """Where a write to ``target`` lands: the path after every symbolic link, the number of one
+    of our own open descriptors when the links end at one (``/dev/stdout``), and whether
+    ``target`` itself was a link."""
     current = Path(os.path.abspath(target))
+    linked = False
     for _ in range(40):  # the kernel's own limit on links in one lookup
         # The folders are resolved first, so that a link's relative target is read from where
         # the link really is.
         current = Path(os.path.realpath(current.parent)) / current.name
         m = _DESCRIPTOR.fullmatch(str(current))
         if m and int(m.group(1)) == os.getpid():
-            return current, int(m.group(2))
+            return current, int(m.group(2)), linked
         if m:
-            return current, None  # another process's descriptor: opened by its path, as a device
+            # another process's descriptor: opened by its path, as a device
+            return current, None, linked
         try:
             link = os.readlink(current)
         except OSError:  # not a link (or nothing there): this is where the bytes go
-            return current, None
+            return current, None, linked
+        linked = True
         current = current.parent / link
     raise OutputFileError(f"{target}: too many levels of symbolic links")
 
@@ -201,6 +261,8 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:  # there, but not ours to signal (EPERM)
         return True
+    except OverflowError:  # no process can have it: not a name we made, so not ours to remove
+        return True
     return True
 
 
@@ -251,8 +313,12 @@ class LockTimeout(BackendError):
 
 
 def lock_path(path: str | Path) -> Path:
-    """The hidden lock file of ours beside ``path``."""
-    target = Path(path)
+    """The hidden lock file of ours beside ``path``.
+
+    Beside the real file or folder, past symbolic links and ``.``: two writers that name one
+    target by two paths must take one lock.
+    """
+    target = Path(os.path.realpath(path))
     return target.parent / f".{target.name}.lock"
 
 

@@ -46,6 +46,7 @@ from kgraph.errors import (
 )
 from kgraph.fileio import read_bytes
 from kgraph.namespaces import PREFIXES
+from kgraph.ordering import total_order
 
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term | None]
@@ -137,21 +138,55 @@ def _checked_bytes(path: str | Path, fmt: RdfFormat) -> bytes:
     return data
 
 
-def _stdin_graph() -> tuple[RdfFormat, bytes]:
-    """``--graph -``: standard input, its format told by its first character: JSON-LD for
-    ``{``/``[``, RDF/XML for ``<?xml``/``<rdf:``, else TriG, which reads Turtle and N-Triples too."""
+_BOM = b"\xef\xbb\xbf"
+INPUT_FORMATS: dict[str, RdfFormat] = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+"""The syntaxes ``--input-format`` names for ``--graph -``: the names of ``export``/``pull``'s
+``--format`` for them (kgraph.gsp.OUTPUT_FORMATS)."""
+
+
+def check_input_format(input_format: str | None, graphs: Sequence[str | Path] | None) -> RdfFormat | None:
+    """The syntax ``input_format`` names, or None; a ParameterError for an unknown name, or for a
+    name given without standard input (``-``) among ``graphs``: a file's extension tells its
+    syntax, and a format that silently did nothing would hide a typo in the command."""
+    if input_format is None:
+        return None
+    fmt = INPUT_FORMATS.get(input_format.lower())
+    if fmt is None:
+        raise ParameterError("input_format", f"{input_format!r} is not one of {', '.join(INPUT_FORMATS)}")
+    if not any(str(g) == "-" for g in graphs or ()):
+        raise ParameterError(
+            "input_format",
+            "applies only to standard input (-) among the graphs; a file's extension tells its syntax",
+        )
+    return fmt
+
+
+def _stdin_graph(input_format: str | None = None) -> tuple[RdfFormat, bytes]:
+    """``--graph -``: standard input, in the syntax ``input_format`` names (INPUT_FORMATS), else
+    told by its first character: JSON-LD for ``{``/``[``, RDF/XML for ``<?xml``/``<rdf:``,
+    else TriG, which reads Turtle and N-Triples too."""
     import sys
 
     from kgraph.limits import check_rdf
 
+    chosen = check_input_format(input_format, ["-"])
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise InputFileError("-: standard input is closed")
     data = stream.read()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     head = data.lstrip()[:6]
-    if head[:1] in (b"{", b"["):
+    if chosen is not None:
+        fmt = chosen
+    elif head[:1] in (b"{", b"["):
         fmt = RdfFormat.JSON_LD
     elif head.startswith((b"<?xml", b"<rdf:", b"<!--")):
         fmt = RdfFormat.RDF_XML
@@ -197,8 +232,52 @@ def check_timeout(timeout: float | None, option: str = "--timeout") -> float | N
     return float(timeout) if timeout > 0 else None
 
 
+class _QueryThread:
+    """A daemon thread that runs one query after another for :func:`_run_with_timeout`: a look-up
+    makes a dozen queries, and a thread each cost more than some of them (docs/performance.md)."""
+
+    def __init__(self) -> None:
+        self._job: Callable[[], None] | None = None
+        self._retired = False
+        self._ready = threading.Semaphore(0)
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="kgraph-query")
+        self._thread.start()
+
+    def start(self, job: Callable[[], None]) -> None:
+        self._thread.name = "kgraph-query"
+        self._job = job
+        self._ready.release()
+
+    def idle(self) -> None:
+        """Back in the pool: named so, as a thread still at work on a query is "kgraph-query"."""
+        self._thread.name = "kgraph-query-idle"
+
+    def retire(self) -> None:
+        """Left with an abandoned query: end once it does, instead of waiting for more work."""
+        self._retired = True
+        self._ready.release()
+
+    def _loop(self) -> None:
+        while True:
+            self._ready.acquire()
+            job, self._job = self._job, None
+            if job is not None:
+                job()
+            del job  # the answer is the caller's now: hold no reference to it while idle
+            if self._retired:
+                return
+
+
+_IDLE_WORKERS: list[_QueryThread] = []
+"""Workers whose last query ended (list.pop and append are atomic: callers on several threads
+never share one)."""
+# A forked child has none of its parent's threads: it starts its own.
+os.register_at_fork(after_in_child=_IDLE_WORKERS.clear)
+
+
 def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: threading.Event | None = None) -> T:
-    """Run ``fn`` in a worker thread; give up waiting after ``timeout`` seconds.
+    """Run ``fn`` in a worker thread (an idle one when there is); give up waiting after
+    ``timeout`` seconds.
 
     Oxigraph cannot be interrupted mid-query, so the worker is a daemon thread that the
     process abandons; the CLI exits right after the error. ``cancel`` is set on timeout so
@@ -209,6 +288,7 @@ def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: thread
     if timeout is None:
         return fn()
     box: dict[str, object] = {}
+    finished = threading.Event()
 
     def work() -> None:
         try:
@@ -217,14 +297,19 @@ def _run_with_timeout(fn: Callable[[], T], timeout: float | None, cancel: thread
             # Without its traceback: the frames hold Oxigraph iterators, which must be freed
             # in this thread (dropped in another, pyo3 prints a RuntimeError).
             box["error"] = e.with_traceback(None)
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=work, daemon=True, name="kgraph-query")
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
+    worker = _IDLE_WORKERS.pop() if _IDLE_WORKERS else _QueryThread()
+    worker.start(work)
+    if not finished.wait(timeout):
+        # The worker stays with the abandoned query and ends with it; the next one gets another.
+        worker.retire()
         if cancel is not None:
             cancel.set()
         raise QueryTimeoutError(f"query stopped after {timeout:g} s (raise --timeout to wait longer)")
+    worker.idle()
+    _IDLE_WORKERS.append(worker)
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]
@@ -438,11 +523,22 @@ class OxigraphBackend:
         self.timeout = timeout
 
     @classmethod
-    def from_files(cls, paths: Sequence[str | Path]) -> OxigraphBackend:
+    def from_files(
+        cls, paths: Sequence[str | Path], *, cached: bool = False, input_format: str | None = None
+    ) -> OxigraphBackend:
+        """The files read as one graph. ``cached``: big files come from the graph cache (an
+        on-disk store, read-only, built on first use: docs/cache.md) instead of being parsed
+        into memory; callers that write into the backend leave it False."""
+        if cached:
+            from kgraph.cache import cached_store
+
+            on_disk = cached_store(paths)
+            if on_disk is not None:
+                return cls(on_disk, ", ".join(str(p) for p in paths))
         store = Store()
         for path in paths:
             if str(path) == "-":
-                fmt, data = _stdin_graph()
+                fmt, data = _stdin_graph(input_format)
             else:
                 fmt = rdf_format_for(path)
                 data = _checked_bytes(path, fmt)
@@ -471,51 +567,12 @@ class OxigraphBackend:
         the store read-only and is not held up by a writer: it sees what the writer flushed.
         """
         path = Path(directory)
-        if path.exists() and not path.is_dir():
-            raise InputFileError(f"{directory}: is a file, not a store directory")
-        if read_only and not path.is_dir():
-            raise InputFileError(f"{directory}: no such store directory (create one with `kgraph load`)")
-        if not path.is_dir() and not path.parent.is_dir():
-            raise InputFileError(f"{directory}: folder {path.parent} does not exist")
-        if path.is_dir() and not is_store_directory(path):
-            if not any(path.iterdir()):
-                if read_only:
-                    raise InputFileError(
-                        f"{directory}: an empty directory, not a store (fill one with `kgraph load`)"
-                    )
-            elif read_only:
-                raise InputFileError(
-                    f"{directory}: not an Oxigraph store (no CURRENT, IDENTITY and MANIFEST files)"
-                )
-            else:
-                raise InputFileError(
-                    f"{directory}: holds files that are not an Oxigraph store's; kgraph writes a store "
-                    "only into a new or empty folder, or into a store"
-                )
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                store = Store.read_only(str(path)) if read_only else Store(str(path))
-                break
-            except OSError as e:
-                message = _rocksdb_message(e)
-                if "lock" not in message.lower():
-                    raise InputFileError(f"{directory}: cannot open the store: {message}") from None
-                if "current process" in message:
-                    raise BackendError(
-                        f"the store {directory} is already open for writing in this process"
-                    ) from None
-                if time.monotonic() >= deadline:
-                    waited = f"; gave up after {wait:g} s" if wait > 0 else ""
-                    raise BackendError(
-                        f"the store {directory} is in use by another process (it holds {path / 'LOCK'})"
-                        + waited
-                    ) from None
-                time.sleep(min(0.2, max(deadline - time.monotonic(), 0.0)))
-            except RuntimeError as e:  # RocksDB's "Corruption: …" and the like
-                raise InputFileError(
-                    f"{directory}: not a store Oxigraph can read ({_rocksdb_message(e)})"
-                ) from None
+        check_store_folder(path, read_only=read_only)
+        if not read_only and is_store_directory(path):
+            # A read-only open writes nothing: a damaged store is refused before RocksDB's
+            # read-write open puts its LOG file into it.
+            _open_store(path, directory, read_only=True, wait=0.0)
+        store = _open_store(path, directory, read_only=read_only, wait=wait)
         return cls(store, f"store {directory}")
 
     def query(
@@ -539,7 +596,7 @@ class OxigraphBackend:
 
         def run() -> QueryResult:
             result = self.store.query(
-                sparql,
+                total_order(sparql),
                 base_iri=base_iri,
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
@@ -587,7 +644,7 @@ class OxigraphBackend:
 
         def start() -> tuple[list[str], Iterator[Row]]:
             result = self.store.query(
-                sparql,
+                total_order(sparql),
                 base_iri=base_iri,
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
@@ -652,18 +709,21 @@ def open_backend(
     endpoint: str | None = None,
     endpoint_kind: str = "auto",
     timeout: float | None = DEFAULT_TIMEOUT,
+    input_format: str | None = None,
 ) -> Backend:
     """The graph the user named, or the bundled one.
 
     At most one of ``graphs`` (files read as one graph), ``store`` and ``endpoint``; with none,
     ``$KGRAPH_GRAPH`` (``os.pathsep``-separated files) or the bundled article graph.
     ``endpoint_kind`` names the server's dialect (:mod:`kgraph.dialects`; ``auto`` guesses);
-    ``timeout`` is every query's limit in seconds (0 or None: none).
+    ``timeout`` is every query's limit in seconds (0 or None: none); ``input_format`` the
+    syntax of ``-`` (standard input) among ``graphs`` (:data:`INPUT_FORMATS`; default: guessed).
     """
     chosen = sum(bool(x) for x in (graphs, store, endpoint))
     if chosen > 1:
         raise UsageError("give only one of --graph, --store and --endpoint")
     seconds = check_timeout(timeout)
+    check_input_format(input_format, graphs)
     backend: Backend
     if endpoint:
         from kgraph.endpoint import EndpointBackend
@@ -679,7 +739,7 @@ def open_backend(
         if not graphs:
             env = os.environ.get(GRAPH_ENV)
             graphs = [p for p in env.split(os.pathsep) if p] if env else [bundled_graph_path()]
-        backend = OxigraphBackend.from_files(graphs)
+        backend = OxigraphBackend.from_files(graphs, cached=True, input_format=input_format)
     backend.timeout = seconds
     return backend
 
@@ -690,20 +750,117 @@ DEFAULT_WAIT = 10.0
 
 
 def is_store_directory(directory: str | Path) -> bool:
-    """Whether ``directory`` holds an Oxigraph (RocksDB) store: CURRENT, IDENTITY and a
-    MANIFEST-NNNNNN file, the three every store Oxigraph writes has from its first open."""
-    path = Path(directory)
+    """Whether ``directory`` holds an Oxigraph (RocksDB) store: an IDENTITY file, and a CURRENT
+    file naming a MANIFEST-NNNNNN file that is there, as every store has from its first open.
+
+    Read from the files, not by opening the store: RocksDB writes a LOG into any folder it is
+    asked to open for writing, even one it then refuses.
+    """
+    return _why_not_store(Path(directory)) is None
+
+
+def _why_not_store(path: Path) -> str | None:
+    if not (path / "IDENTITY").is_file():
+        return "no IDENTITY file"
     try:
-        return all((path / name).is_file() for name in STORE_FILES) and any(
-            re.fullmatch(r"MANIFEST-\d+", p.name) for p in path.iterdir()
-        )
-    except OSError:
-        return False
+        with open(path / "CURRENT", "rb") as current:
+            head = current.read(64)
+    except FileNotFoundError:
+        return "no CURRENT file"
+    except OSError as e:
+        return f"its CURRENT file cannot be read: {e.strerror or e}"
+    m = re.fullmatch(rb"(MANIFEST-\d+)\n?", head)
+    if m is None:
+        return "its CURRENT file does not name a MANIFEST file"
+    if not (path / m.group(1).decode("ascii")).is_file():
+        return f"its CURRENT file names {m.group(1).decode('ascii')}, which is not there"
+    return None
+
+
+def check_store_folder(directory: str | Path, *, read_only: bool) -> None:
+    """An InputFileError unless ``directory`` may be opened as a store: to read, a store; to
+    write, a store, an empty folder, or a folder not there yet in one that is. A folder of
+    other files is never written into: RocksDB would put its files among them."""
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        raise InputFileError(f"{directory}: is a file, not a store directory")
+    if not path.is_dir():
+        if read_only:
+            raise InputFileError(f"{directory}: no such store directory (create one with `kgraph load`)")
+        if not path.parent.is_dir():
+            raise InputFileError(f"{directory}: folder {path.parent} does not exist")
+        return
+    why = _why_not_store(path)
+    if why is None:
+        return
+    try:
+        entries = sorted(p.name for p in path.iterdir())
+    except OSError as e:
+        raise InputFileError(f"{directory}: cannot read the folder: {e.strerror or e}") from None
+    if not entries:
+        if read_only:
+            raise InputFileError(
+                f"{directory}: an empty directory, not a store (fill one with `kgraph load`)"
+            )
+        return
+    if read_only:
+        raise InputFileError(f"{directory}: not an Oxigraph store ({why})")
+    shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+    raise InputFileError(
+        f"{directory}: holds files that are not an Oxigraph store's ({shown}); kgraph writes a "
+        "store only into a new or empty folder, or into a store"
+    )
+
+
+def _open_store(
+    path: Path, directory: str | Path, *, read_only: bool, wait: float, waited: float | None = None
+) -> Store:
+    """pyoxigraph's Store in ``path``, RocksDB's errors said in our terms; a lock held by
+    another process waited for, for at most ``wait`` seconds (of the ``waited`` the caller was
+    given, for the message: the rest went on kgraph's own lock)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Store.read_only(str(path)) if read_only else Store(str(path))
+        except OSError as e:
+            raw = str(e)
+            if "lock hold by current process" in raw:
+                raise BackendError(
+                    f"the store {directory} is already open for writing in this process"
+                ) from None
+            if "While lock file" not in raw:
+                raise InputFileError(f"{directory}: cannot open the store: {_rocksdb_message(e)}") from None
+            if time.monotonic() >= deadline:
+                total = wait if waited is None else waited
+                said = f"waited {total:g} s" if total > 0 else "did not wait"
+                raise BackendError(
+                    f"the store {directory} is in use by another process (one that holds its LOCK "
+                    f"file); {said}"
+                ) from None
+            time.sleep(min(0.2, max(deadline - time.monotonic(), 0.0)))
+        except RuntimeError as e:  # RocksDB's "Corruption: …", "Invalid argument: …"
+            raise InputFileError(f"{directory}: {_rocksdb_message(e)}") from None
 
 
 def _rocksdb_message(err: BaseException) -> str:
-    message = (str(err).splitlines() or [type(err).__name__])[0]
-    return re.sub(r"^IO error: ", "", message).strip() or type(err).__name__
+    """A RocksDB error as a clause of ours: what is wrong with the store, naming a file of it
+    where RocksDB does, without RocksDB's status codes and internal field names."""
+    raw = " ".join(str(err).split()) or type(err).__name__
+    damaged = re.search(r"The file \S*?([^/\s]+) may be corrupted", raw)
+    if damaged:
+        return f"a damaged store: its file {damaged.group(1)} is corrupt"
+    if raw.startswith("Corruption:"):
+        detail = raw.removeprefix("Corruption:").strip().rstrip(".")
+        return f"a damaged store ({detail[:1].lower() + detail[1:]})" if detail else "a damaged store"
+    if "Permission denied" in raw:
+        return "permission denied"
+    if "No such file or directory" in raw:
+        missing = re.search(r"([^/\s:]+): No such file or directory", raw)
+        return "a file of the store is missing" + (f" ({missing.group(1)})" if missing else "")
+    if "No space left" in raw:
+        return "no space left on the device"
+    message = re.sub(r"^(IO error|Invalid argument|Not implemented|Not supported):\s*", "", raw)
+    return f"Oxigraph cannot open it ({message.rstrip('.')})"
 
 
 def check_wait(wait: float) -> float:
@@ -713,6 +870,54 @@ def check_wait(wait: float) -> float:
     if math.isnan(wait) or wait < 0 or wait > threading.TIMEOUT_MAX:
         raise ParameterError("wait", f"must be 0 (do not wait) or a positive number of seconds, not {wait:g}")
     return float(wait)
+
+
+def _has_bom(path: str | Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(3) == _BOM
+
+
+def file_quads(path: str | Path) -> Iterator[Quad | Triple]:
+    """The quads of an RDF file, read in pieces, past a leading UTF-8 byte order mark (which
+    Oxigraph would read as a character of the document)."""
+    fmt = rdf_format_for(path)
+    base = Path(path).resolve().as_uri()
+    if not _has_bom(path):
+        yield from parse(path=str(path), format=fmt, base_iri=base)
+        return
+    with open(path, "rb") as fh:
+        fh.seek(len(_BOM))
+        yield from parse(input=fh, format=fmt, base_iri=base)
+
+
+def _check_load_file(path: str | Path) -> None:
+    """An error of ours unless ``path`` is an RDF file that parses to its end."""
+    from kgraph.limits import check_rdf
+
+    fmt = rdf_format_for(path)
+    if not Path(path).is_file():
+        raise InputFileError(f"{path}: no such graph file")
+    check_rdf(str(path), fmt.name, str(path))
+    try:
+        for _ in file_quads(path):
+            pass
+    except SyntaxError as e:
+        raise _syntax_error(str(path), e) from None
+    except ValueError as e:
+        raise RdfSyntaxError(str(path), _remote_context(str(e))) from None
+    except OSError as e:
+        raise InputFileError(f"{path}: {e.strerror or e}") from None
+
+
+def _bulk_load(store: Store, path: str | Path) -> None:
+    fmt = rdf_format_for(path)
+    base = Path(path).resolve().as_uri()
+    if not _has_bom(path):
+        store.bulk_load(path=str(path), format=fmt, base_iri=base)
+        return
+    with open(path, "rb") as fh:
+        fh.seek(len(_BOM))
+        store.bulk_load(input=fh, format=fmt, base_iri=base)
 
 
 def load_into_store(
@@ -727,48 +932,51 @@ def load_into_store(
     Every file is parsed once before anything is written, because a bulk load is not
     transactional: a syntax error half-way must not leave half a file in the store.
     The store is written under kgraph's lock (``fileio.locked``), waited for at most ``wait``
-    seconds; a folder that holds anything but a store is refused (docs/files.md).
-    ``replace_source`` (a source's IRI, CURIE or label) first takes that source's claims
-    out, in the same transaction as the new files go in.
+    seconds, then a BackendError; a folder that holds anything but a store is refused with an
+    InputFileError, before anything is written anywhere (docs/files.md).
+    ``replace_source`` (a source's IRI, CURIE, slug or title) first takes that source's claims
+    and mentions out, in the same transaction as the new files go in; it needs a store that
+    holds the source.
     """
     seconds = check_wait(wait)
+    folder = Path(directory)
+    check_store_folder(folder, read_only=False)
+    if replace_source is not None and not is_store_directory(folder):
+        raise InputFileError(
+            f"{directory}: no store to replace the source {replace_source!r} in (load it first)"
+        )
     for p in paths:
-        fmt = rdf_format_for(p)
-        if not Path(p).is_file():
-            raise InputFileError(f"{p}: no such graph file")
-        from kgraph.limits import check_rdf
-
-        check_rdf(str(p), fmt.name, str(p))
-        try:
-            for _ in parse(path=str(p), format=fmt, base_iri=Path(p).resolve().as_uri()):
-                pass
-        except SyntaxError as e:
-            raise _syntax_error(str(p), e) from None
+        _check_load_file(p)
     from kgraph.fileio import locked
 
-    folder = Path(directory)
-    if folder.exists() and not folder.is_dir():
-        raise InputFileError(f"{directory}: is a file, not a store directory")
-    if not folder.parent.is_dir():
-        raise InputFileError(f"{directory}: folder {folder.parent} does not exist")
     deadline = time.monotonic() + seconds
-    with locked(folder, wait=seconds, what=f"the store {directory}"):
-        backend = OxigraphBackend.open_directory(
-            folder, read_only=False, wait=max(deadline - time.monotonic(), 0.0)
-        )
-        if replace_source is not None:
-            from kgraph.replace import replace_source_claims
+    try:
+        with locked(folder, wait=seconds, what=f"the store {directory}"):
+            if is_store_directory(folder):  # as open_directory does: refuse damage before writing
+                _open_store(folder, directory, read_only=True, wait=0.0)
+            left = max(deadline - time.monotonic(), 0.0)
+            store = _open_store(folder, directory, read_only=False, wait=left, waited=seconds)
+            backend = OxigraphBackend(store, f"store {directory}")
+            del store
+            try:
+                if replace_source is not None:
+                    from kgraph.replace import replace_source_claims
 
-            replace_source_claims(backend, replace_source, paths)
-        else:
-            for p in paths:
-                backend.store.bulk_load(
-                    path=str(p), format=rdf_format_for(p), base_iri=Path(p).resolve().as_uri()
-                )
-        backend.store.flush()
-        count = len(backend.store)
-        del backend  # closes the store, so that the next writer finds it free
-    return count
+                    replace_source_claims(backend, replace_source, paths)
+                else:
+                    for p in paths:
+                        _bulk_load(backend.store, p)
+                backend.store.flush()
+                return len(backend.store)
+            finally:
+                del backend  # closes the store, so that the next writer finds it free
+    except BaseException as e:
+        # The frames of a traceback keep the store open (and locked) for as long as the
+        # exception lives: a caller that keeps it, as a test does, could not load again.
+        import traceback
+
+        traceback.clear_frames(e.__traceback__)
+        raise
 
 
 def values_block(variable: str, terms: Iterable[Term]) -> str:

@@ -15,6 +15,8 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 from typer.models import CommandFunctionType
 
+from kgraph.cli.coercion import PlainArgument, PlainGroup, PlainHelp
+
 if TYPE_CHECKING:
     from kgraph.api import KGraph
 
@@ -30,9 +32,10 @@ def fail(message: str) -> None:
     typer.echo(f"{prefix} {message}", err=True, color=True)
 
 
-class _Argument(TyperArgument):
+class _Argument(PlainArgument):
     """A positional argument in help as ``NAME``, ``[NAME]`` or ``NAME...``, as click writes them
-    (typer 0.29 writes ``{name}`` and adds the Python type: ``<list[Path]>``)."""
+    (typer 0.29 writes ``{name}`` and adds the Python type: ``<list[Path]>``); its value is
+    converted without pydantic where it can be (:mod:`kgraph.cli.coercion`)."""
 
     def _shown(self) -> str:
         name = self.metavar or (self.name or "").upper()
@@ -46,12 +49,91 @@ class _Argument(TyperArgument):
         return None if record is None else (self._shown(), record[1])
 
 
-class _Command(TyperCommand):
+class _Command(PlainHelp, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:
             if type(param) is TyperArgument:
                 param.__class__ = _Argument
+        if self.name not in _NOT_LOOKUPS and any(getattr(p, "help", None) == GRAPH_HELP for p in self.params):
+            # Declared here, once, rather than in every command that reads --graph files.
+            self.params.append(_no_cache_option())
+        if self.name != "serve" and any(getattr(p, "help", None) == GRAPH_HELP for p in self.params):
+            # `serve` hands its --graph files to Oxigraph by path and cannot read stdin.
+            self.params.append(_input_format_option())
+
+
+_NOT_LOOKUPS = frozenset({"serve"})
+"""Commands whose --graph files never go through the graph cache (`serve` hands them to Oxigraph)."""
+
+
+def _turn_cache_off(ctx: typer.Context, value: bool) -> None:
+    if value:
+        from kgraph.cache import disable_for_command
+
+        disable_for_command()
+        # Back on when the command ends: in-process callers (tests) run many commands.
+        ctx.call_on_close(lambda: disable_for_command(False))
+
+
+_NO_CACHE: list[Any] = []
+
+
+def _no_cache_option() -> Any:
+    """The --no-cache option, built by typer once from a declaration like any other."""
+    if not _NO_CACHE:
+        holder = typer.Typer()
+
+        @holder.command()
+        def declared(
+            no_cache: Annotated[
+                bool,
+                typer.Option(
+                    "--no-cache",
+                    help="Parse big --graph files in memory, not through the graph cache (docs/cache.md).",
+                    callback=_turn_cache_off,
+                    expose_value=False,
+                ),
+            ] = False,
+        ) -> None: ...
+
+        params = typer.main.get_command(holder).params
+        _NO_CACHE.append(next(p for p in params if p.name == "no_cache"))
+    return _NO_CACHE[0]
+
+
+_INPUT_FORMAT: list[Any] = []
+
+
+def _keep_input_format(ctx: typer.Context, value: str | None) -> None:
+    ctx.meta["kgraph.input_format"] = value
+
+
+def _input_format_option() -> Any:
+    """--input-format, the syntax of `--graph -`: read by :func:`open_graph` from the running
+    command, so that no verb passes it on (docs/files.md)."""
+    if not _INPUT_FORMAT:
+        holder = typer.Typer()
+
+        @holder.command()
+        def declared(
+            input_format: Annotated[
+                str | None,
+                typer.Option(
+                    "--input-format",
+                    metavar="FORMAT",
+                    help="The syntax of --graph - (standard input): turtle, ntriples, nquads, trig, "
+                    "jsonld or rdfxml. Default: guessed from its first bytes.",
+                    callback=_keep_input_format,
+                    expose_value=False,
+                    show_default=False,
+                ),
+            ] = None,
+        ) -> None: ...
+
+        params = typer.main.get_command(holder).params
+        _INPUT_FORMAT.append(next(p for p in params if p.name == "input_format"))
+    return _INPUT_FORMAT[0]
 
 
 class _Typer(typer.Typer):
@@ -65,6 +147,7 @@ class _Typer(typer.Typer):
 
 app = _Typer(
     name="kgraph",
+    cls=PlainGroup,
     help="Structured-claims knowledge graphs: look up who did what to whom, who says so, and where.",
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -111,14 +194,18 @@ def _main(
 
 # ---------------------------------------------------------------- shared options
 
+GRAPH_HELP = (
+    "RDF file to read instead of the bundled graph (repeatable: files are read as one graph). "
+    "Default: $KGRAPH_GRAPH or the bundled article graph."
+)
+"""The --graph of look-ups: a command declaring it gets --no-cache too (:class:`_Command`)."""
 GraphOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--graph",
         "-g",
         metavar="PATH",
-        help="RDF file to read instead of the bundled graph (repeatable: files are read as one graph). "
-        "Default: $KGRAPH_GRAPH or the bundled article graph.",
+        help=GRAPH_HELP,
         show_default=False,
     ),
 ]
@@ -255,8 +342,16 @@ def open_graph(
     endpoint_kind: str = "auto",
     timeout: float | None = 30.0,
 ) -> KGraph:
+    from typer._click.globals import get_current_context
+
     from kgraph.api import open as open_kgraph
 
+    ctx = get_current_context(silent=True)
     return open_kgraph(
-        graph or None, store=store, endpoint=endpoint, endpoint_kind=endpoint_kind, timeout=timeout
+        graph or None,
+        store=store,
+        endpoint=endpoint,
+        endpoint_kind=endpoint_kind,
+        timeout=timeout,
+        input_format=ctx.meta.get("kgraph.input_format") if ctx is not None else None,
     )

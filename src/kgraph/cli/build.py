@@ -35,7 +35,11 @@ def build_command(
 @app.command("load")
 def load_command(
     store: Annotated[
-        Path, typer.Argument(metavar="STORE_DIR", help="Store directory (created when missing).")
+        Path,
+        typer.Argument(
+            metavar="STORE_DIR",
+            help="A store, an empty folder, or a folder to create; never one of other files (docs/files.md).",
+        ),
     ],
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="RDF files to load.")],
     wait: Annotated[
@@ -43,16 +47,16 @@ def load_command(
         typer.Option(
             "--wait",
             metavar="SECONDS",
-            help="How long to wait for another process writing the same store (0: do not wait).",
+            help="How long to wait for another process writing the same store (0: do not wait); then exit 4.",
         ),
-    ] = 10.0,
+    ] = 10.0,  # kgraph.store.DEFAULT_WAIT, not imported: a look-up must start fast
     replace_source: Annotated[
         str | None,
         typer.Option(
             "--replace-source",
             metavar="SOURCE",
-            help="Take this source's claims out of the store first, in the same transaction "
-            "(after fixing its claims file).",
+            help="Take this source's claims and mentions out and load FILE... in their place, in one "
+            "transaction (after fixing its claims file).",
         ),
     ] = None,
 ) -> None:
