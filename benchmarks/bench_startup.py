@@ -3,10 +3,10 @@
 
 Runs, in fresh processes, ``kgraph show Azerbaijan`` on the bundled graph (another actor when
 the bundled graph has no Azerbaijan), ``kgraph --help`` and ``python -c "import rdflib"``,
-after warm-up runs, and prints the medians and the ratios show/import-rdflib and
+interleaved, after warm-up runs, and prints the medians and the ratios show/import-rdflib and
 help/import-rdflib. A ratio below 1 means a whole look-up costs less than rdflib's import.
 
-    .venv/bin/python benchmarks/bench_startup.py [-n 20] [--warmup 3]
+    .venv/bin/python benchmarks/bench_startup.py [-n 21] [--warmup 3]
 """
 
 from __future__ import annotations
@@ -50,14 +50,23 @@ def _name_to_show() -> str:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _time(cmd: list[str], runs: int, warmup: int) -> list[float]:
+def _once(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=ENV)
+    return time.perf_counter() - start
+
+
+def _time(commands: dict[str, list[str]], runs: int, warmup: int) -> dict[str, list[float]]:
+    """Each command ``runs`` times, interleaved (one of each per round, in a rotating order), so
+    that a busy machine slows all of them alike and the ratios hold where the figures do not."""
     for _ in range(warmup):
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=ENV)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=ENV)
-        times.append(time.perf_counter() - start)
+        for cmd in commands.values():
+            _once(cmd)
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    labels = list(commands)
+    for i in range(runs):
+        for label in labels[i % len(labels) :] + labels[: i % len(labels)]:
+            times[label].append(_once(commands[label]))
     return times
 
 
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-n", "--runs", type=int, default=20, help="timed runs per command (default 20)")
+    parser.add_argument("-n", "--runs", type=int, default=21, help="timed runs per command (default 21)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     args = parser.parse_args(argv)
 
@@ -76,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "python -c 'import rdflib'": [sys.executable, "-c", "import rdflib"],
     }
     medians = {}
-    for label, cmd in commands.items():
-        times = _time(cmd, args.runs, args.warmup)
+    for label, times in _time(commands, args.runs, args.warmup).items():
         medians[label] = statistics.median(times)
         print(
             f"{label:<32} median {medians[label] * 1000:7.1f} ms   "

@@ -18,6 +18,19 @@ SHARED = ROOT.parent / "shared"
 ARTICLE_TEXT = SHARED / "sources" / "israel-azerbaijan-nagorno-karabakh.txt"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _graph_cache_of_the_run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The graph cache (docs/cache.md) of every test, and of the kgraph processes tests start, is
+    a folder of this run: the suite never writes into the user's ~/.cache."""
+    before = os.environ.get("KGRAPH_CACHE_DIR")
+    os.environ["KGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("graph-cache"))
+    yield
+    if before is None:
+        os.environ.pop("KGRAPH_CACHE_DIR", None)
+    else:
+        os.environ["KGRAPH_CACHE_DIR"] = before
+
+
 @dataclass
 class Result:
     code: int

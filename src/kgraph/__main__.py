@@ -1,3 +1,3 @@
-from kgraph.cli.app import main
+from kgraph.cli.app import console_main
 
-raise SystemExit(main())
+console_main()

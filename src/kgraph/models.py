@@ -35,13 +35,16 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG)]
 
 # The lexical forms of the XSD date types; the datatype carries the precision.
-_DATE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^-?\d{4}$", "gYear"),
-    (r"^-?\d{4}-(0[1-9]|1[0-2])$", "gYearMonth"),
-    (r"^-?\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "date"),
-    (r"^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "gMonthDay"),
-    (r"^--(0[1-9]|1[0-2])$", "gMonth"),
-    (r"^\d{3}X$", "decade"),
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), datatype)
+    for pattern, datatype in (
+        (r"^-?\d{4}$", "gYear"),
+        (r"^-?\d{4}-(0[1-9]|1[0-2])$", "gYearMonth"),
+        (r"^-?\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "date"),
+        (r"^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "gMonthDay"),
+        (r"^--(0[1-9]|1[0-2])$", "gMonth"),
+        (r"^\d{3}X$", "decade"),
+    )
 )
 """A decade ("the 1980s") has no XSD type: it is written as EDTF level 1 (``198X``, one digit
 unspecified) with the Library of Congress datatype ``edtf:EDTF``; see :func:`date_datatype_iri`."""
@@ -62,7 +65,7 @@ def date_datatype(value: str) -> str:
     Raises ValueError for anything that is not a valid (partial) date.
     """
     for pattern, datatype in _DATE_PATTERNS:
-        if re.match(pattern, value):
+        if pattern.match(value):
             import datetime
 
             try:
@@ -86,7 +89,8 @@ def _check_date(value: str | None) -> str | None:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # Schemas are built on first use: a look-up never builds Dataset's or Source's.
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 LOCATOR_FIELDS: tuple[str, ...] = ("url", "page", "table", "section")
@@ -124,6 +128,10 @@ class Evidence(_Model):
     @model_validator(mode="after")
     def _one_kind(self) -> Self:
         offsets = self.start is not None or self.end is not None
+        # The common case, read back from a graph: a span, checked without the lists below.
+        span = self.start is not None and self.end is not None and self.end > self.start
+        if span and self.quote is None and not self.is_locator:
+            return self
         kinds = [
             k
             for k, on in (
@@ -148,7 +156,13 @@ class Evidence(_Model):
 
     @property
     def is_locator(self) -> bool:
-        return any(getattr(self, f) is not None for f in LOCATOR_FIELDS)
+        # Spelled out rather than looped over LOCATOR_FIELDS: it runs for every span read back.
+        return (
+            self.url is not None
+            or self.page is not None
+            or self.table is not None
+            or self.section is not None
+        )
 
     @property
     def anchored(self) -> bool:

@@ -8,8 +8,10 @@ import errno
 import io
 import os
 import sys
+from typing import Any
 
 from kgraph.cli import build as _build  # noqa: F401  (registers verbs)
+from kgraph.cli import cache as _cache  # noqa: F401
 from kgraph.cli import compare as _compare  # noqa: F401
 from kgraph.cli import export as _export  # noqa: F401
 from kgraph.cli import grow as _grow  # noqa: F401
@@ -69,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     import typer
 
     debug = bool(os.environ.get("KGRAPH_DEBUG"))
-    command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    command = _command_for(args)
     for i, arg in enumerate(args, 1):
         # Bytes that are not UTF-8 reach Python as lone surrogates, which fail deep inside.
         if any("\udc80" <= c <= "\udcff" for c in arg):
@@ -125,6 +127,33 @@ def main(argv: list[str] | None = None) -> int:
         return _internal_error(e, debug)
 
 
+def _command_for(args: list[str]) -> Any:
+    """The click command tree that runs ``args``: the group with only the verb named first when
+    there is one, since typer inspects every verb's signature to build it (``kgraph --help``, an
+    unknown verb and shell completion get the whole tree, to list or suggest verbs)."""
+    import copy
+
+    import typer.main
+
+    from kgraph.cli.coercion import make_plain
+
+    lean = app
+    if args and not os.environ.get("_KGRAPH_COMPLETE"):
+        for info in app.registered_commands:
+            if info.callback is not None and args[0] == (
+                info.name or typer.main.get_command_name(info.callback.__name__)
+            ):
+                lean = copy.copy(app)
+                lean.registered_commands = [info]
+                break
+    command = typer.main.get_command(lean)
+    # Every option, the group's own (--version) and those a verb adds to itself included.
+    make_plain(command.params)
+    for verb in getattr(command, "commands", {}).values():
+        make_plain(verb.params)
+    return command
+
+
 def _internal_error(e: BaseException, debug: bool) -> int:
     if debug:
         raise e
@@ -137,5 +166,9 @@ def _internal_error(e: BaseException, debug: bool) -> int:
 
 
 def console_main() -> None:
-    """The ``kgraph`` console script."""
+    """The ``kgraph`` console script (and ``python -m kgraph``)."""
+    # Looking for pydantic plugins reads the metadata of every installed distribution at the
+    # first model a command validates; kgraph's own process has no use for them (typer turns
+    # them off the same way while it builds its adapters). Set to anything, the user's choice wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     raise SystemExit(main())
