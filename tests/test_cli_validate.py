@@ -164,3 +164,55 @@ def test_examples_in_the_docs_are_real_output(run_cli, monkeypatch: pytest.Monke
     for command, shown in examples:
         r = run_cli(*shlex.split(command)[1:])
         assert r.out + r.err == shown, command
+
+
+# ---------------------------------------------------------------- stores and endpoints
+
+
+@pytest.fixture(scope="module")
+def faulty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kgraph.store import load_into_store
+
+    folder = tmp_path_factory.mktemp("faulty-store") / "db"
+    load_into_store(folder, [FAULTY_TTL])
+    return folder
+
+
+def test_a_store_prints_what_its_file_prints(run_cli, faulty_store: Path) -> None:  # type: ignore[no-untyped-def]
+    from_file = run_cli("validate", "-g", FAULTY_TTL, "--source-text", TINY_TEXT, "-f", "json")
+    from_store = run_cli("validate", "--store", faulty_store, "--source-text", TINY_TEXT, "-f", "json")
+    assert (from_store.code, from_store.out, from_store.err) == (1, from_file.out, from_file.err)
+    small = run_cli("validate", "--store", faulty_store, "--batch-size", "2", "-f", "json")
+    assert (small.code, small.err) == (
+        1,
+        "kgraph: 21 violations (16 claims, 5 actors, 1 event, 2 sources checked)\n",
+    )
+
+
+def test_an_endpoint_prints_what_the_file_prints(run_cli, oxigraph_server) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import BUNDLED_TTL
+
+    from_file = run_cli("validate", "-g", BUNDLED_TTL, "-f", "csv")
+    remote = run_cli("validate", "--endpoint", oxigraph_server.url, "-f", "csv")
+    assert (remote.code, remote.out, remote.err) == (0, from_file.out, from_file.err)
+    assert remote.err.startswith("conforms: ")
+
+
+def test_a_batch_size_below_one_is_refused(run_cli, faulty_store: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("validate", "--store", faulty_store, "--batch-size", "0")
+    assert (r.code, r.out, r.err) == (
+        2,
+        "",
+        "kgraph: --batch-size must be a whole number of at least 1, not 0\n",
+    )
+
+
+def test_one_graph_at_a_time(run_cli, faulty_store: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("validate", "-g", TINY_TTL, "--store", faulty_store)
+    assert (r.code, r.out, r.err) == (2, "", "kgraph: give only one of --graph, --store and --endpoint\n")
+
+
+def test_a_missing_store(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("validate", "--store", tmp_path / "nope")
+    assert r.code == 2
+    assert r.err == f"kgraph: {tmp_path / 'nope'}: no such store directory (create one with `kgraph load`)\n"

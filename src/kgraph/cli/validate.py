@@ -9,8 +9,12 @@ import typer
 
 from kgraph.cli.base import (
     ROW_FORMATS,
+    EndpointKindOption,
+    EndpointOption,
     FormatOption,
     GraphOption,
+    StoreOption,
+    TimeoutOption,
     WideOption,
     app,
     check_choice,
@@ -22,6 +26,9 @@ from kgraph.errors import NotConformingError
 
 COLUMNS = ("focus", "label", "rule", "value", "message", "fix")
 """Table, CSV and TSV columns; JSON rows carry every field of a violation."""
+
+TIMEOUT = 300.0
+"""Seconds each query may run: a whole-store check asks a few big questions, not many small ones."""
 
 
 @app.command("validate")
@@ -37,6 +44,20 @@ def validate_command(
             show_default=False,
         ),
     ] = None,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    endpoint_kind: EndpointKindOption = "auto",
+    timeout: TimeoutOption = TIMEOUT,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-size",
+            metavar="N",
+            help="Nodes checked together on a store or endpoint (default 500); given with --graph, "
+            "files are checked in batches too.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     wide: WideOption = False,
 ) -> None:
@@ -48,9 +69,10 @@ def validate_command(
     from kgraph.progress import Progress
     from kgraph.validation import validate
 
-    with Progress("validating") as working:
+    with Progress("validating", unit="steps") as working:
         working.start()
-        report = validate(open_graph(graph), source_text or ())
+        kg = open_graph(graph, store, endpoint, endpoint_kind, timeout)
+        report = validate(kg, source_text or (), batch_size=batch_size, progress=working)
     width = table_width(wide) if fmt == "table" else None
     typer.echo(render_rows(report.rows(), fmt, COLUMNS, width=width), nl=False)
     # Not an error: these sources' texts are not held, so there is no text to check the evidence against.
