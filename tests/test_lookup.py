@@ -29,7 +29,7 @@ from kgraph.lookup import ClaimView, EntityRef, LiteralRef, parse_modality
 from kgraph.mapping import claim_iri, dataset_triples, from_triples
 from kgraph.models import Claim, Evidence
 from kgraph.namespaces import KG, KGR, PREFIXES, compact_iri
-from kgraph.store import Backend, SelectResult, load_into_store, parse_file
+from kgraph.store import Backend, SelectResult, SelectStream, load_into_store, parse_file
 
 from .conftest import TINY_TEXT, TINY_TTL, TINY_YAML
 
@@ -670,6 +670,13 @@ class _Recording:
         elif isinstance(result, list):
             self.seen |= {x.value for t in result for x in (t.subject, t.predicate, t.object)}
         return result
+
+    def select_stream(self, sparql: str, bindings=None, timeout=None):  # type: ignore[no-untyped-def]
+        result = self.backend.query(sparql, bindings, timeout)
+        self.queries.append(sparql)
+        assert isinstance(result, SelectResult)
+        self.seen |= {t.value for row in result.rows for t in row.values() if t is not None}
+        return SelectStream(result.variables, iter(result.rows))
 
     def triples(self):  # type: ignore[no-untyped-def]
         return self.backend.triples()

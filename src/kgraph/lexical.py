@@ -1,15 +1,18 @@
 """Canonical lexical forms of the typed values kgraph writes (XSD 1.1, section 3.3).
 
 Stores keep a typed literal's value, not its spelling: Oxigraph reads ``"PT24H"^^xsd:duration``
-back as ``P1D`` and ``100.0`` as ``100``; Virtuoso keeps a duration as a number of seconds.
-So kgraph writes every duration and decimal in its canonical form, the one Oxigraph gives
-back, and the graph file, a store and a server all answer with the same characters
-(docs/data-model.md, Lexical forms). A server that loses even the value's kind (Virtuoso's
-seconds) is restored to the same form by its dialect (:mod:`kgraph.dialects`).
+back as ``P1D``, ``100.0`` as ``100``, ``"1.0E0"^^xsd:double`` as ``1`` and even ``"5"^^xsd:int``
+as ``"5"^^xsd:integer``; Virtuoso keeps a duration as a number of seconds. So kgraph writes every
+typed value in the form an Oxigraph store gives back (:func:`canonical_literal`), and the graph
+file, a store, a server and every export of them hold the same characters: a graph kgraph wrote
+comes back from any round trip triple for triple (docs/data-model.md, Lexical forms). A server
+that loses even the value's kind (Virtuoso's seconds) is restored to the same form by its
+dialect (:mod:`kgraph.dialects`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -73,19 +76,34 @@ def duration_from_seconds(lexical: str) -> str | None:
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+@functools.lru_cache(maxsize=4096)  # a graph repeats its years and amounts: ask the store once each
+def store_form(value: str, datatype: str) -> tuple[str, str]:
+    """``"value"^^<datatype>`` as an Oxigraph store gives it back: (lexical form, datatype IRI).
+
+    The store is the reference rather than rules of our own: what it rewrites (and how) is
+    exactly what a file must already say for a load and an export to change nothing. A value
+    not valid for its datatype comes back as it went in.
+    """
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+
+    store = Store()
+    node = NamedNode("urn:kgraph:lexical")
+    store.add(Quad(node, node, Literal(value, datatype=NamedNode(datatype)), DefaultGraph()))
+    (quad,) = store
+    back = quad.object
+    assert isinstance(back, Literal)
+    return back.value, back.datatype.value
+
+
+def canonical_literal(value: str, datatype: str) -> tuple[str, str]:
+    """``value`` of the XSD ``datatype`` (full IRI) in its canonical form, with the datatype a
+    store keeps (xsd:int becomes xsd:integer); unchanged for other datatypes and for values not
+    valid for theirs (SHACL says so)."""
+    if not datatype.startswith(_XSD):
+        return value, datatype
+    return store_form(value, datatype)
+
+
 def canonical_lexical(value: str, datatype: str) -> str:
-    """``value`` of the XSD ``datatype`` (full IRI) in its canonical form; unchanged when kgraph
-    does not canonicalise that datatype or the value is not valid for it (SHACL says so)."""
-    name = datatype[len(_XSD) :] if datatype.startswith(_XSD) else None
-    try:
-        if name in ("duration", "dayTimeDuration", "yearMonthDuration") and is_duration(value):
-            return canonical_duration(value)
-        if name == "decimal" and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
-            return canonical_decimal(Decimal(value))
-        if name == "integer" and re.fullmatch(r"[+-]?\d+", value):
-            return str(int(value))
-        if name == "boolean" and value in ("1", "0"):
-            return "true" if value == "1" else "false"
-    except (InvalidOperation, ValueError):
-        return value
-    return value
+    """The lexical form of :func:`canonical_literal` (``PT24H`` → ``P1D``, ``100.0`` → ``100``)."""
+    return canonical_literal(value, datatype)[0]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode
 
 from kgraph import patterns
@@ -46,11 +47,11 @@ from kgraph.fetch import (
 from kgraph.mapping import SOURCE_PREFIX, from_triples
 from kgraph.models import Claim
 from kgraph.names import NameMatch
-from kgraph.namespaces import KG, KGR, SCHEMA, WD, compact_iri
+from kgraph.namespaces import KG, KGR, SCHEMA, SKOS, WD, compact_iri
 from kgraph.resolve import Resolver, as_list, parse_modality, positive
 from kgraph.rollup import Scope, scope
 from kgraph.sources import load_source_texts, quote_evidence
-from kgraph.store import Backend, values_block
+from kgraph.store import Backend, Term, values_block
 from kgraph.views import (
     ActorCard,
     ActorSummary,
@@ -120,73 +121,258 @@ def _with_via(view: ClaimView, node: str | None, sc: Scope | None, labels: Label
 # ---------------------------------------------------------------- show
 
 
+SHOW_WHOLE = 250
+"""A card of at most this many claims (those through its parts and events included) is shown whole."""
+SHOW_LIMIT = 10
+"""Claims of each relation, and of each other section, that a bigger card shows unless told."""
+
+ShowLimit = int | Literal["auto"] | None
+"""``show``'s ``limit``: claims per relation and section, ``None`` for all, ``"auto"`` for all on a
+card of at most :data:`SHOW_WHOLE` claims and :data:`SHOW_LIMIT` on a bigger one."""
+
+
+def _show_limit(limit: ShowLimit) -> ShowLimit:
+    if limit is None or limit == "auto":
+        return limit
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ParameterError("limit", f"must be a whole number, None or 'auto', not {limit!r}")
+    return positive(limit, "limit")
+
+
+@dataclass
+class _Pick:
+    """The first claims of one section or relation group, while the others are only counted:
+    never more than about twice ``limit`` held."""
+
+    limit: int | None
+    total: int = 0
+    kept: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)
+
+    def add(self, key: tuple[Any, ...], claim: str) -> None:
+        self.total += 1
+        self.kept.append((key, claim))
+        if self.limit is not None and len(self.kept) >= 2 * self.limit + 16:
+            self.trim(self.limit)
+
+    def trim(self, limit: int | None) -> None:
+        self.kept.sort(key=lambda kc: kc[0])
+        if limit is not None:
+            del self.kept[limit:]
+
+    @property
+    def ids(self) -> list[str]:
+        return [c for _, c in self.kept]
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """What a card needs of a claim to place, sort and count it (:data:`patterns.CARD_ROWS`)."""
+
+    claim: str
+    s: str
+    p: str
+    o: str | None
+    literal: str | None
+    s_label: str
+    o_label: str
+    s_event: bool
+    att: bool
+    span: Span | None
+
+
+def _event_dates(backend: Backend, events: Sequence[str], into: dict[str, Dates]) -> None:
+    """The dates of ``events`` into ``into``, as :class:`Labels` reads them (rows, not whole
+    claims: only the values are needed to sort), in batches (:data:`ABOUT_BATCH`)."""
+    from kgraph.dates import DATE_PROPERTIES
+
+    into.update((e, Dates()) for e in events)
+    wanted = nodes(events)
+    for start in range(0, len(wanted), ABOUT_BATCH):
+        block = values_block("e", wanted[start : start + ABOUT_BATCH])
+        for row in select(backend, patterns.fill(patterns.EVENT_DATE_ROWS, block)).rows:
+            e, p, d = value(row["e"]), value(row["p"]), row["date"]
+            kind = DATE_PROPERTIES.get(compact_iri(p)) if p else None
+            if e and kind and isinstance(d, RdfLiteral):
+                curators = (value(row["modality"]) or "").endswith("curatorInferred")
+                into[e].add(kind, d.value, by_curators=curators)
+
+
+def _skeletons(backend: Backend, values: str, pattern: str, events: dict[str, Dates]) -> Iterator[_Skeleton]:
+    """The claims ``pattern`` binds, one light row each, as the store sends them; ``events``
+    caches the dates of the events at their ends (a claim's span may rest on them): a claim
+    waiting for an event not yet read comes after the others, once its dates are in."""
+    from kgraph.dates import DATE_PROPERTIES, claim_span, span
+
+    waiting: list[tuple[dict[str, Term | None], list[str]]] = []
+
+    def skeleton(row: dict[str, Term | None], ends: list[str]) -> _Skeleton | None:
+        c, s_, p = value(row["claim"]), value(row["s"]), value(row["p"])
+        o = row["o"]
+        if not (c and s_ and p and o is not None):
+            return None
+        o_iri = o.value if isinstance(o, NamedNode) else None
+        literal = o.value if isinstance(o, RdfLiteral) else None
+        own = span(*(value(row[k]) for k in ("date", "start", "end")))
+        stated = literal if literal is not None and compact_iri(p) in DATE_PROPERTIES else None
+        return _Skeleton(
+            claim=c,
+            s=s_,
+            p=p,
+            o=o_iri,
+            literal=literal,
+            s_label=value(row["sLabel"]) or short(s_),
+            o_label=value(row["oLabel"]) or (short(o_iri) if o_iri else literal or ""),
+            s_event=_true(row["sEvent"]),
+            att=_true(row["att"]),
+            span=claim_span(own, stated, (events[x].span for x in ends)),
+        )
+
+    stream = backend.select_stream(patterns.fill(patterns.CARD_ROWS, values, pattern=pattern))
+    try:
+        for row in stream:
+            ends = [value(row[x]) or "" for x, flag in (("s", "sEvent"), ("o", "oEvent")) if _true(row[flag])]
+            if any(e not in events for e in ends):
+                waiting.append((row, ends))
+            elif (k := skeleton(row, ends)) is not None:
+                yield k
+    finally:
+        stream.close()
+    _event_dates(backend, sorted({e for _, ends in waiting for e in ends if e not in events}), events)
+    for row, ends in waiting:
+        if (k := skeleton(row, ends)) is not None:
+            yield k
+
+
+def _true(term: Term | None) -> bool:
+    # Virtuoso answers a boolean BIND with 1 or 0, not true or false.
+    return term is not None and term.value in ("true", "1")
+
+
+def _statement_key(k: _Skeleton, p_label: str) -> tuple[Any, ...]:
+    """:func:`_claim_sort_key` of a skeleton."""
+    return (k.s_label.casefold(), p_label, k.o_label.casefold(), sort_key(k.span), k.claim)
+
+
 def show(
-    backend: Backend, name: str, *, source_texts: Sequence[str | Path] = (), exact: bool = False
+    backend: Backend,
+    name: str,
+    *,
+    source_texts: Sequence[str | Path] = (),
+    exact: bool = False,
+    limit: ShowLimit = "auto",
 ) -> ActorCard:
     """The card of the actor or event ``name`` resolves to.
 
     Claims about its parts, members and the events it took part in are in ``through``, each
-    with how it was reached, unless ``exact``.
+    with how it was reached, unless ``exact``. ``limit``: the claims each relation group and
+    each other section shows at most, the first in card order (``None``: all; ``"auto"``: all
+    on a card of at most :data:`SHOW_WHOLE` claims, else :data:`SHOW_LIMIT`); the card's totals
+    count them all. Claims are placed, sorted and counted from one light row each, and only
+    those shown are read in full.
     """
+    chosen = _show_limit(limit)
     texts = load_source_texts(backend, source_texts)
     match = Resolver(backend).actor(name)
-    focus = values_block("focus", [NamedNode(match.iri)])
-    triples = construct(backend, patterns.entities_query(f"{focus} BIND(?focus AS ?entity)"))
-    triples += construct(backend, patterns.claims_query(patterns.claims_about(focus)))
+    root = match.iri
+    focus = values_block("focus", [NamedNode(root)])
+    entity_triples = construct(backend, patterns.entities_query(f"{focus} BIND(?focus AS ?entity)"))
+    labels = Labels(backend)
+    labels.fetch([root])
+    kind: Literal["actor", "event"] = "event" if KG + "Event" in labels.types.get(root, ()) else "actor"
+    cap: int | None = SHOW_WHOLE if chosen == "auto" else chosen
+    picks: dict[tuple[str, ...], _Pick] = defaultdict(lambda: _Pick(cap))
+    external = _Pick(None)
+    p_labels: dict[str, str] = {}
+
+    def p_label(p: str) -> str:
+        if p not in p_labels:
+            p_labels[p] = predicate_ref(p).label
+        return p_labels[p]
+
+    events: dict[str, Dates] = {}
+    for k in _skeletons(backend, focus, patterns.claims_about(focus), events):
+        subject, obj = k.s == root, k.o == root
+        span_key = sort_key(k.span)
+        if subject and k.p == SKOS + "exactMatch" and k.o and k.o.startswith(WD):
+            external.add((), k.claim)  # the entity's Wikidata id (from_triples folds it)
+        elif subject and k.o is None:
+            picks[("property",)].add((p_label(k.p), span_key, k.claim), k.claim)
+        elif subject:
+            picks[("outgoing", k.p)].add((k.o_label.casefold(), span_key, k.claim), k.claim)
+        if obj and kind == "actor" and k.p == KG + "participant" and k.s_event:
+            picks[("event",)].add((span_key, k.s_label, k.claim), k.claim)
+        elif obj:
+            picks[("incoming", k.p)].add((k.s_label.casefold(), span_key, k.claim), k.claim)
+        if k.att:
+            picks[("attributed",)].add(_statement_key(k, p_label(k.p)), k.claim)
+
+    sc: Scope | None = None
+    names = Labels(backend)
+    if not exact:
+        (sc,) = scope(backend, [root])
+        if sc.links:
+            # Names only, to order by how each claim was reached; the page's own are read later.
+            names.labels |= _names(backend, sc.iris)
+            vias: dict[str, str] = {}
+            for first, about in _about_batches(nodes(sc.links)):
+                for k in _skeletons(backend, focus, about, events):
+                    if k.s == root or k.o == root or k.att:
+                        continue  # on the card already
+                    if first(k.s, k.o):
+                        picks[("through",)].add(_through_key(k, sc, names, vias, p_label(k.p)), k.claim)
+
+    total = sum(p.total for p in picks.values())
+
+    final = (None if total <= SHOW_WHOLE else SHOW_LIMIT) if chosen == "auto" else chosen
+    for pick in picks.values():
+        pick.trim(final)
+    page = {c for pick in [*picks.values(), external] for c in pick.ids}
+    triples = list(entity_triples)
+    if page:
+        triples += construct(backend, patterns.claims_query(values_block("claim", nodes(page))))
     corpus = from_triples(triples)
-    entity = next((e for e in corpus.actors + corpus.events if iri(e.id) == match.iri), None)
+    entity = next((e for e in corpus.actors + corpus.events if iri(e.id) == root), None)
     if entity is None:
         raise NotFoundError(f"{name!r} is {match.curie}, which is not an actor or event")
-    kind: Literal["actor", "event"] = "event" if entity in corpus.events else "actor"
-
-    labels = Labels(backend)
-    labels.fetch([match.iri])
+    kind = "event" if entity in corpus.events else "actor"
     views = {c.id: v for c, v in zip(corpus.claims, labels.views(corpus.claims), strict=True)}
+    for c in external.ids:  # a Wikidata link the curators did not key as one stays a relation
+        if (v := views.get(c)) is not None:
+            picks[("outgoing", v.predicate.iri)].add(("", c), c)
     dates = labels.dates
-    spans = {c.id: when(c, dates) for c in corpus.claims}
 
-    outgoing: dict[str, list[Claim]] = defaultdict(list)
-    incoming: dict[str, list[Claim]] = defaultdict(list)
-    properties, participations, attributed = [], [], []
-    for c in corpus.claims:
-        view = views[c.id]
-        is_subject = view.subject.iri == match.iri
-        is_object = isinstance(view.object, EntityRef) and view.object.iri == match.iri
-        if is_subject and isinstance(view.object, LiteralRef):
-            properties.append(c)
-        elif is_subject:
-            outgoing[view.predicate.iri].append(c)
-        if is_object:
-            if kind == "actor" and view.predicate.iri == KG + "participant" and view.subject.type == "Event":
-                participations.append(c)
-            else:
-                incoming[view.predicate.iri].append(c)
-        if match.iri in {a.iri for a in view.attributed_to}:
-            attributed.append(c)
+    def shown(key: tuple[str, ...]) -> list[ClaimView]:
+        return [views[c] for c in picks[key].ids if c in views] if key in picks else []
 
-    def ordered(claims: Iterable[Claim]) -> list[ClaimView]:
-        return [views[c.id] for c in sorted(claims, key=lambda c: _claim_sort_key(views[c.id], spans[c.id]))]
-
-    def other_first(claims: list[Claim], direction: str) -> list[ClaimView]:
-        def key(c: Claim) -> tuple[Any, ...]:
-            v = views[c.id]
-            other = v.object if direction == "outgoing" else v.subject
-            label = other.label if isinstance(other, EntityRef) else other.value
-            return (label.casefold(), sort_key(spans[c.id]), v.id)
-
-        return [views[c.id] for c in sorted(claims, key=key)]
-
-    def groups(by: dict[str, list[Claim]], direction: Literal["outgoing", "incoming"]) -> list[RelationGroup]:
-        refs = sorted((predicate_ref(p) for p in by), key=lambda p: (p.label, p.iri))
+    def groups(direction: Literal["outgoing", "incoming"]) -> list[RelationGroup]:
+        refs = sorted(
+            (predicate_ref(k[1]) for k in picks if k[0] == direction), key=lambda p: (p.label, p.iri)
+        )
         return [
-            RelationGroup(direction=direction, predicate=p, claims=other_first(by[p.iri], direction))
+            RelationGroup(
+                direction=direction,
+                predicate=p,
+                claims=shown((direction, p.iri)),
+                total=picks[(direction, p.iri)].total,
+            )
             for p in refs
         ]
 
-    own = dates.get(match.iri)
+    def total_of(key: tuple[str, ...]) -> int:
+        return picks[key].total if key in picks else 0
+
+    through = shown(("through",))
+    if sc is not None and through:
+        chains = {
+            st.node.iri for v in through for st in sc.via(_reached_node(sc, _ends(v)) or sc.root, names)
+        }
+        labels.fetch(chains)
+        for v in through:
+            _with_via(v, _reached_node(sc, _ends(v)), sc, labels)
+    own = dates.get(root)
     card = ActorCard(
-        id=short(match.iri),
-        iri=match.iri,
+        id=short(root),
+        iri=root,
         label=entity.label,
         type=entity.type,
         kind=kind,
@@ -195,30 +381,27 @@ def show(
         when=own.marked if own and kind == "event" else None,
         external_ids=[ExternalId(id=entity.wikidata, iri=WD + entity.wikidata)] if entity.wikidata else [],
         mentions=entity.mentions,
-        outgoing=groups(outgoing, "outgoing"),
-        incoming=groups(incoming, "incoming"),
-        properties=[
-            views[c.id]
-            for c in sorted(
-                properties, key=lambda c: (views[c.id].predicate.label, sort_key(spans[c.id]), views[c.id].id)
+        outgoing=groups("outgoing"),
+        incoming=groups("incoming"),
+        properties=shown(("property",)),
+        events=[
+            Participation(
+                event=v.subject,
+                when=(d.marked if (d := dates.get(v.subject.iri)) else None),
+                claim=v,
             )
+            for v in shown(("event",))
         ],
-        events=sorted(
-            (
-                Participation(
-                    event=views[c.id].subject,
-                    when=(d.marked if (d := dates.get(views[c.id].subject.iri)) else None),
-                    claim=views[c.id],
-                )
-                for c in participations
-            ),
-            key=lambda p: (sort_key(spans[p.claim.id]), p.event.label),
-        ),
-        attributed=ordered(attributed),
+        attributed=shown(("attributed",)),
+        through=through,
+        limit=final,
+        total=total,
+        truncated=any(len(p.kept) < p.total for p in picks.values()),
+        properties_total=total_of(("property",)),
+        events_total=total_of(("event",)),
+        attributed_total=total_of(("attributed",)),
+        through_total=total_of(("through",)),
     )
-    if not exact:
-        own_ids = {c.id for c in corpus.claims}
-        card.through = [v for v in _rolled_up(backend, match.iri, labels) if v.id not in own_ids]
     if texts:
         quote_evidence(card.mentions, texts)
         for _, v in card.statements():
@@ -226,25 +409,80 @@ def show(
     return card
 
 
-def _rolled_up(backend: Backend, root: str, labels: Labels) -> list[ClaimView]:
-    """The claims about what rolls up to ``root`` (not about ``root`` itself), with ``via``."""
-    (sc,) = scope(backend, [root])
-    if not sc.links:
-        return []
-    found = fetch_claims(
-        backend, values_block("about", nodes(sc.links)) + " ?claim a kg:Claim . " + patterns.ABOUT
-    )
-    labels.fetch(sc.iris)
-    out = []
-    for c, v in zip(found, labels.views(found), strict=True):
-        node = _reached(c, sc)
-        if node is not None and node != root:
-            out.append((_with_via(v, node, sc, labels), when(c, labels.dates)))
-    out.sort(key=lambda t: (via_text(t[0].via), _claim_sort_key(t[0], t[1])))
-    return [v for v, _ in out]
+ABOUT_BATCH = 200
+"""Nodes bound in one query about many (a roll-up's parts and events): Oxigraph joins a long
+VALUES block with a UNION slowly (2,000 parts took 15 s in one query, 0.5 s in ten)."""
+
+
+def _about_batches(about: Sequence[NamedNode]) -> Iterator[tuple[Callable[[str, str | None], bool], str]]:
+    """Claim patterns binding ``?about`` to successive batches of ``about``, each with a test
+    that is true for a claim's ends only in the first batch that finds the claim, so that a
+    claim about two of the nodes is counted once without remembering every claim seen."""
+    position = {n.value: i for i, n in enumerate(about)}
+    for start in range(0, len(about), ABOUT_BATCH):
+        block = values_block("about", about[start : start + ABOUT_BATCH])
+
+        def first(s: str, o: str | None, start: int = start) -> bool:
+            return min(position[x] for x in (s, o) if x is not None and x in position) >= start
+
+        yield first, f"{block} {patterns.ABOUT} ?claim a kg:Claim ."
+
+
+def _through_key(
+    k: _Skeleton, sc: Scope, labels: Labels, vias: dict[str, str], p_label: str
+) -> tuple[Any, ...]:
+    node = _reached_node(sc, [k.s] + ([k.o] if k.o else []))
+    if node is None:
+        return ("", *_statement_key(k, p_label))
+    if node not in vias:
+        vias[node] = via_text(sc.via(node, labels))
+    return (vias[node], *_statement_key(k, p_label))
+
+
+def _ends(v: ClaimView) -> list[str]:
+    return [v.subject.iri] + ([v.object.iri] if isinstance(v.object, EntityRef) else [])
+
+
+def _names(backend: Backend, iris: Iterable[str]) -> dict[str, str]:
+    """Each resource's label (the least, as :class:`Labels` picks it), else its short name."""
+    wanted = nodes(iris)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), ABOUT_BATCH):
+        block = values_block("s", wanted[start : start + ABOUT_BATCH])
+        for row in select(backend, patterns.fill(patterns.LABELS, block)).rows:
+            s_, label = value(row["s"]), row["label"]
+            if s_ and isinstance(label, RdfLiteral) and (s_ not in found or label.value < found[s_]):
+                found[s_] = label.value
+    return {n.value: found.get(n.value, short(n.value)) for n in wanted}
+
+
+def _reached_node(sc: Scope, about: Sequence[str]) -> str | None:
+    """The node of ``sc`` a claim with these ends is about (the root first), or None."""
+    if sc.root in about:
+        return sc.root
+    hits = [a for a in about if a in sc.links]
+    return min(hits, key=lambda a: (_depth(sc, a), a)) if hits else None
 
 
 # ---------------------------------------------------------------- claims
+
+
+CLAIMS_PAGE = 500
+"""Claims read in full at a time by :func:`claim_pages`; the others wait as one small row each."""
+
+
+@dataclass
+class ClaimPages:
+    """The claims of one :func:`claim_pages` call: ``total`` match, and the pages (lists of at
+    most :data:`CLAIMS_PAGE`) from ``offset`` on, up to ``limit`` claims, read as iterated."""
+
+    total: int
+    offset: int
+    limit: int | None
+    pages: Iterator[list[CountedClaimView]]
+
+    def __iter__(self) -> Iterator[list[CountedClaimView]]:
+        return self.pages
 
 
 def claims(
@@ -261,6 +499,8 @@ def claims(
     until: str | None = None,
     source_texts: Sequence[str | Path] = (),
     exact: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[CountedClaimView]:
     """Claims matching every filter given; a filter given several values accepts any of them.
 
@@ -273,15 +513,236 @@ def claims(
     ``attributed_to`` rolls up the same way over parts and members. ``since``/``until``: as
     :mod:`kgraph.dates` says. Every ``kg:Claim`` is listed, the curators' Wikidata links included.
     Each carries ``sources``: how many independent origins agree with it
-    (:func:`kgraph.compare.agreeing_origins`).
+    (:func:`kgraph.compare.agreeing_origins`). ``offset``/``limit``: skip that many, then at most
+    that many (None: all), in the stable order of the list; :func:`claim_pages` gives them a page
+    at a time with the count of all.
     """
+    pages = claim_pages(
+        backend,
+        id=id,
+        about=about,
+        between=between,
+        predicate=predicate,
+        source=source,
+        attributed_to=attributed_to,
+        modality=modality,
+        since=since,
+        until=until,
+        source_texts=source_texts,
+        exact=exact,
+        limit=limit,
+        offset=offset,
+    )
+    return [v for page in pages for v in page]
+
+
+def claim_pages(
+    backend: Backend,
+    *,
+    id: str | Sequence[str] | None = None,
+    about: str | Sequence[str] | None = None,
+    between: Sequence[str] | None = None,
+    predicate: str | Sequence[str] | None = None,
+    source: str | Sequence[str] | None = None,
+    attributed_to: str | Sequence[str] | None = None,
+    modality: str | Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    source_texts: Sequence[str | Path] = (),
+    exact: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> ClaimPages:
+    """:func:`claims` a page at a time: the matches are found, filtered and sorted from one light
+    row each (:data:`patterns.CARD_ROWS`), and only the claims of the page being read are held in
+    full (:data:`CLAIMS_PAGE` at a time)."""
+    if limit is not None:
+        positive(_whole_number(limit, "limit"), "limit")
+    if _whole_number(offset, "offset") < 0:
+        raise ParameterError("offset", f"must be at least 0, not {offset}")
     r = Resolver(backend)
     window = r.dates(since, until)
     modalities = r.modalities(modality)
     texts = load_source_texts(backend, source_texts)
+    ids = as_list(id)
+    if ids or between is not None:
+        # A few claims by id, or those linking two actors: small answers, read whole.
+        found = _whole_claims(
+            backend,
+            r,
+            ids,
+            about,
+            between,
+            predicate,
+            source,
+            attributed_to,
+            modalities,
+            window,
+            texts,
+            exact,
+        )
+        total = len(found)
+        chosen = found[offset : None if limit is None else offset + limit]
+        counts = agreeing_origins_of(backend, chosen, complete=False)
+        page = [CountedClaimView.model_validate({**v.__dict__, "sources": counts[v.id]}) for v in chosen]
+        return ClaimPages(total, offset, limit, iter([page] if page else []))
 
+    parts = ["?claim a kg:Claim ."]
+    about_scopes: list[Scope] = []
+    if about_names := as_list(about):
+        roots = [m.iri for m in r.actors(about_names)]
+        about_scopes = scope(backend, roots) if not exact else [Scope(x) for x in roots]
+    if preds := as_list(predicate):
+        parts.append(
+            values_block("pred", nodes(r.predicate(p).iri for p in preds)) + " ?claim rdf:predicate ?pred ."
+        )
+    if srcs := as_list(source):
+        parts.append(
+            values_block("src", nodes(r.source(s).iri for s in srcs)) + " ?claim prov:wasDerivedFrom ?src ."
+        )
+    who_scopes: list[Scope] = []
+    if who := as_list(attributed_to):
+        roots = [m.iri for m in r.actors(who)]
+        who_scopes = scope(backend, roots, events=False) if not exact else [Scope(x) for x in roots]
+        parts.append(
+            values_block("att", nodes(x for sc in who_scopes for x in sc.iris))
+            + " ?claim prov:wasAttributedTo ?att ."
+        )
+    if modalities:
+        parts.append(values_block("mod", nodes(KG + m for m in modalities)) + " ?claim kg:modality ?mod .")
+
+    p_labels: dict[str, str] = {}
+    index: list[tuple[tuple[Any, ...], str, tuple[str, ...]]] = []
+    events: dict[str, Dates] = {}
+    if about_scopes:
+        batches: Iterable[tuple[Callable[[str, str | None], bool] | None, str]] = _about_batches(
+            nodes(x for sc in about_scopes for x in sc.iris)
+        )
+    else:
+        batches = [(None, "")]
+    for first, about_part in batches:
+        # The batch's pattern already says ?claim is a kg:Claim; twice costs Oxigraph a join.
+        pattern = "\n  ".join([about_part, *parts[1:]] if about_part else parts)
+        for k in _skeletons(backend, "", pattern, events):
+            if window and (k.span is None or not k.span.passes(window)):
+                continue
+            if first is not None and not first(k.s, k.o):
+                continue
+            if k.p not in p_labels:
+                p_labels[k.p] = predicate_ref(k.p).label
+            spo = (k.s, k.p, k.o or "", k.literal or "")
+            index.append((_statement_key(k, p_labels[k.p]), k.claim, spo))
+    index.sort(key=lambda kc: kc[0])
+    end = len(index) if limit is None else min(offset + limit, len(index))
+    # Only about and predicate filters keep every claim of a subject, relation and object
+    # together (and, sorted by them, next to each other); after any other filter, the claims
+    # agreeing with one may have been left out, and are read to count.
+    together = not (srcs or who or modalities or window)
+
+    def companions(start: int, stop: int) -> list[str]:
+        """The claims outside index[start:stop] stating what its first or last claim states."""
+        out = []
+        lo, hi = start - 1, stop
+        while lo >= 0 and index[lo][2] == index[start][2]:
+            out.append(index[lo][1])
+            lo -= 1
+        while hi < len(index) and index[hi][2] == index[stop - 1][2]:
+            out.append(index[hi][1])
+            hi += 1
+        return out
+
+    def pages() -> Iterator[list[CountedClaimView]]:
+        labels = Labels(backend)
+        labels.fetch(sc.root for sc in about_scopes + who_scopes)
+        for start in range(offset, end, CLAIMS_PAGE):
+            stop = min(start + CLAIMS_PAGE, end)
+            wanted = [c for _, c, _ in index[start:stop]]
+            extra = companions(start, stop) if together else []
+            by_id = {c.id: c for c in fetch_claims(backend, values_block("claim", nodes(wanted + extra)))}
+            found = [by_id[c] for c in wanted if c in by_id]
+            # The labels of the parts and events on the page's chains only, not of a whole scope.
+            labels.fetch(_chain_nodes(found, about_scopes, who_scopes))
+            views = labels.views(found)
+            for c, v in zip(found, views, strict=True):
+                _via_of(c, v, about_scopes, who_scopes, labels)
+                quote_evidence(v.evidence, texts)
+            if together:
+                others = labels.views([by_id[c] for c in extra if c in by_id])
+                counts = agreeing_origins_of(backend, [*views, *others], complete=True, labels=labels)
+            else:
+                counts = agreeing_origins_of(backend, views, complete=False, labels=labels)
+            yield [CountedClaimView.model_validate({**v.__dict__, "sources": counts[v.id]}) for v in views]
+
+    return ClaimPages(len(index), offset, limit, pages())
+
+
+def _chain_nodes(found: Iterable[Claim], about_scopes: list[Scope], who_scopes: list[Scope]) -> set[str]:
+    out: set[str] = set()
+    for c in found:
+        for scopes, attributed in ((about_scopes, False), (who_scopes, True)):
+            for sc in scopes:
+                node = _reached(c, sc, attributed)
+                while node is not None and node in sc.links and node not in out:
+                    out.add(node)
+                    node = sc.links[node].parent
+    return out
+
+
+def _via_of(
+    c: Claim, v: ClaimView, about_scopes: list[Scope], who_scopes: list[Scope], labels: Labels
+) -> None:
+    for sc in about_scopes:
+        if (node := _reached(c, sc)) is not None:
+            _with_via(v, node, sc, labels)
+            return
+    for sc in who_scopes:
+        if (node := _reached(c, sc, attributed=True)) is not None:
+            _with_via(v, node, sc, labels)
+            return
+
+
+def agreeing_origins_of(
+    backend: Backend, views: Sequence[ClaimView], *, complete: bool, labels: Labels | None = None
+) -> dict[str, int]:
+    """:func:`kgraph.compare.agreeing_origins` of ``views``; when they are not ``complete``, the
+    other claims of their subjects, relations and objects are read: those of the same subject
+    and relation only (a hub's claims on any relation would be thousands)."""
+    from kgraph.compare import agreeing_origins, spo_key
+
+    if complete or not views:
+        return agreeing_origins(backend, views, complete=True, labels=labels)
+    labels = labels if labels is not None else Labels(backend)
+    mine = {v.id for v in views}
+    wanted = {spo_key(v) for v in views}
+    pattern = (
+        values_block("subj", nodes(v.subject.iri for v in views))
+        + " "
+        + values_block("pred", nodes(v.predicate.iri for v in views))
+        + " ?claim rdf:subject ?subj ; rdf:predicate ?pred ; a kg:Claim ."
+    )
+    others = [c for c in fetch_claims(backend, pattern) if c.id not in mine]
+    among = [v for v in labels.views(others) if spo_key(v) in wanted]
+    counts = agreeing_origins(backend, [*views, *among], complete=True, labels=labels)
+    return {v.id: counts[v.id] for v in views}
+
+
+def _whole_claims(
+    backend: Backend,
+    r: Resolver,
+    ids: list[str],
+    about: str | Sequence[str] | None,
+    between: Sequence[str] | None,
+    predicate: str | Sequence[str] | None,
+    source: str | Sequence[str] | None,
+    attributed_to: str | Sequence[str] | None,
+    modalities: Sequence[str],
+    window: Span | None,
+    texts: Any,
+    exact: bool,
+) -> list[ClaimView]:
+    """The claims of an ``id`` or ``between`` filter (and any others), sorted, read whole."""
     parts = []
-    if ids := as_list(id):
+    if ids:
         parts.append(values_block("claim", r.claims(ids)))
     parts.append("?claim a kg:Claim .")
     about_scopes: list[Scope] = []
@@ -356,13 +817,7 @@ def claims(
     result = [v for c, v in sorted(keep, key=lambda cv: _claim_sort_key(cv[1], spans[cv[0].id]))]
     for v in result:
         quote_evidence(v.evidence, texts)
-    from kgraph.compare import agreeing_origins
-
-    # Only about and predicate filters keep every claim of a subject, relation and object
-    # together; after any other, the claims agreeing with one may have been left out.
-    complete = not (ids or srcs or who or modalities or window or pair)
-    counts = agreeing_origins(backend, result, complete=complete, labels=labels)
-    return [CountedClaimView.model_validate({**v.__dict__, "sources": counts[v.id]}) for v in result]
+    return result
 
 
 def _pair(r: Resolver, between: Sequence[str] | None, backend: Backend, exact: bool) -> list[Scope]:
@@ -688,28 +1143,43 @@ def _path_rank(net: _Network, ns: list[str]) -> tuple[Any, ...]:
     return (len(ns), max(firmness), -claims, labels, ns)
 
 
-def neighbors(backend: Backend, name: str, *, depth: int = 1, exact: bool = False) -> NeighborsResult:
+NEIGHBORS_BUDGET = 500
+"""Actors and events ``neighbors`` collects at most unless told otherwise: past it the walk stops
+expanding and says how many it left out."""
+
+
+def neighbors(
+    backend: Backend, name: str, *, depth: int = 1, exact: bool = False, budget: int | None = NEIGHBORS_BUDGET
+) -> NeighborsResult:
     """Actors and events within ``depth`` hops, each with the claims that lead to it.
 
     Unless ``exact``, the walk starts from the actor and its parts and members together
     (:mod:`kgraph.rollup`; they are listed at distance 0 with the claims that make them parts).
+    ``budget``: the most nodes the walk holds (None: no limit); a hop that would take it past
+    keeps the nodes most claims join to those already held, and ``cut`` counts the others.
     """
     from kgraph import walk
-    from kgraph.projection import claims_between, distances, nearer
+    from kgraph.projection import claims_between, nearer
 
-    positive(depth, "depth")
+    positive(_whole_number(depth, "depth"), "depth")
+    if budget is not None:
+        positive(_whole_number(budget, "budget"), "budget")
     center = Resolver(backend).actor(name)
-    result = NeighborsResult(center=_entity_ref(center), depth=depth)
+    result = NeighborsResult(center=_entity_ref(center), depth=depth, budget=budget)
     starts = [center.iri]
     sc = None
     if not exact:
         (sc,) = scope(backend, [center.iri], events=False)
         starts += sc.parts()
-    around = walk.reach(walk.edges_around(backend), starts, depth)
+    around = walk.reach(walk.edges_around(backend), starts, depth, budget)
+    result.cut = around.cut
+    result.truncated = around.cut > 0
     if not around.edges:
         return result
     net = _Network(backend, walk.network(around.edges.values()), Labels(backend))
-    reach = _distances(net.graph, starts, depth, distances)
+    # The walk is a breadth-first search from all the starts at once: its distances are the
+    # network's (one networkx search per start cost a second for a hub's hundreds of parts).
+    reach = {n: d for n, d in around.distance.items() if n in net.graph}
     parents = {n: _parents(net.graph, n, reach, nearer, sc) for n in reach if n != center.iri}
     net.load(
         reach, (key for n, ps in parents.items() for p in ps for key, _ in claims_between(net.graph, p, n))
@@ -724,12 +1194,10 @@ def neighbors(backend: Backend, name: str, *, depth: int = 1, exact: bool = Fals
     return result
 
 
-def _distances(graph: nx.MultiDiGraph, starts: list[str], depth: int, distances: Any) -> dict[str, int]:
-    reach: dict[str, int] = {}
-    for s in starts:
-        for n, d in distances(graph, s, depth).items():
-            reach[n] = min(d, reach.get(n, d))
-    return reach
+def _whole_number(value_: object, parameter: str) -> int:
+    if isinstance(value_, bool) or not isinstance(value_, int):
+        raise ParameterError(parameter, f"must be a whole number, not {value_!r}")
+    return value_
 
 
 def _parents(

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kgraph.errors import DataModelError
-from kgraph.lexical import canonical_decimal, canonical_duration, canonical_lexical
+from kgraph.lexical import canonical_decimal, canonical_duration, canonical_literal
 from kgraph.models import (
     READ_BACK,
     SLUG,
@@ -218,7 +218,9 @@ def object_term(obj: str | LiteralValue) -> Term:
                         raise ValueError
                 except ValueError:
                     raise DataModelError(f"{obj.value!r} is not a valid {compact_iri(dt.value)}") from None
-            return Literal(canonical_lexical(obj.value, dt.value), datatype=dt)
+            # As a store gives it back (kgraph.lexical): 1.0E0 → 1, and xsd:int → xsd:integer.
+            lexical, datatype = canonical_literal(obj.value, dt.value)
+            return Literal(lexical, datatype=NamedNode(datatype))
         return Literal(obj.value)
     return resolve_term(obj)
 
@@ -615,10 +617,14 @@ def _ref(term: Term) -> str:
         if term.value.startswith(KGR):
             local = term.value[len(KGR) :]
             local = local[len(SOURCE_PREFIX) :] if local.startswith(SOURCE_PREFIX) else local
-            if re.fullmatch(SLUG, local):
+            if _SLUG.fullmatch(local):
                 return local
         return term.value
     return str(term)
+
+
+_SLUG = re.compile(SLUG)
+"""Compiled once: :func:`_ref` runs for every resource a look-up reads back."""
 
 
 def _term_ref(term: Term) -> str:

@@ -67,6 +67,40 @@ def entities_query(entity_pattern: str) -> str:
     return _whole("entity", entity_pattern)
 
 
+VALIDATION_BATCH = """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ SELECT DISTINCT ?n WHERE {{
+    {values}
+    {{ ?root ?anyp ?anyo BIND(?root AS ?n) }}
+    UNION {{ ?n oa:hasBody ?root }}
+    UNION {{ ?a oa:hasBody ?root ; oa:hasTarget ?n }}
+    UNION {{ ?a oa:hasBody ?root ; oa:hasTarget/oa:hasSelector ?n }}
+    UNION {{ ?root prov:qualifiedAttribution ?n }}
+    UNION {{ ?n oa:hasSelector ?root }}
+    UNION {{ ?n oa:hasTarget ?root }}
+    UNION {{ ?n oa:hasTarget/oa:hasSelector ?root }}
+  }} }}
+  {{ ?n ?p ?o BIND(?n AS ?s) }}
+  UNION {{
+    ?n ?q ?s . ?s ?p ?o .
+    VALUES ?p {{ rdf:type schema:sha256 kg:textLength dcterms:identifier dcterms:description
+                skos:prefLabel dcterms:title }}
+  }}
+}}"""
+"""One batch of ``kgraph validate`` on a store (``values`` binds ``?root``): every triple of the
+roots, of their evidence and attribution nodes and of the annotations and targets that point at
+them, and the facts a shape or a report row reads of the nodes those triples name (type,
+SHA-256, length, key, label)."""
+
+EVIDENCE_OWNERS = """
+  OPTIONAL {{ ?t1 oa:hasSelector ?{var} . ?a1 oa:hasTarget ?t1 ; oa:hasBody ?r1 }}
+  OPTIONAL {{ ?a2 oa:hasTarget ?{var} ; oa:hasBody ?r2 }}
+  OPTIONAL {{ ?{var} oa:hasBody ?r3 }}
+  OPTIONAL {{ ?r4 prov:qualifiedAttribution ?{var} }}
+"""
+"""What an evidence node ``?{var}`` is evidence for (``?r1``…``?r4``): through its target and
+annotation, its annotation, itself, or the claim it is an attribution step of."""
+
+
 def claims_about(values: str) -> str:
     """Claim pattern: claims whose subject, object or attribution is one of ``?focus``."""
     return (
@@ -197,6 +231,25 @@ SELECT ?e ?type WHERE {
 }"""
 
 SOURCES_OF = "CONSTRUCT {{ ?src ?p ?o }} WHERE {{ {values} ?src ?p ?o }}"
+
+
+CARD_ROWS = """SELECT ?claim ?s ?p ?o ?sEvent ?oEvent ?att (MIN(?sl) AS ?sLabel) (MIN(?ol) AS ?oLabel)
+       (SAMPLE(?d) AS ?date) (SAMPLE(?b) AS ?start) (SAMPLE(?e) AS ?end) WHERE {{
+  {values}
+  {{ SELECT DISTINCT ?claim WHERE {{ {pattern} }} }}
+  ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL {{ ?s skos:prefLabel ?sl }}
+  OPTIONAL {{ ?o skos:prefLabel ?ol }}
+  OPTIONAL {{ ?claim dcterms:date ?d }}
+  OPTIONAL {{ ?claim schema:startDate ?b }}
+  OPTIONAL {{ ?claim schema:endDate ?e }}
+  BIND(EXISTS {{ ?s a kg:Event }} AS ?sEvent)
+  BIND(EXISTS {{ ?o a kg:Event }} AS ?oEvent)
+  BIND(EXISTS {{ ?claim prov:wasAttributedTo ?focus }} AS ?att)
+}} GROUP BY ?claim ?s ?p ?o ?sEvent ?oEvent ?att"""
+"""One row a claim that ``pattern`` binds to ``?claim``: its three parts, their labels, its own
+dates, whether its ends are events and whether it is attributed to ``?focus`` (bound by
+``values``): what a paged card needs to sort and count claims before reading any in full."""
 
 
 def fill(template: str, values: str = "", **blocks: str) -> str:

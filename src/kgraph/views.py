@@ -93,6 +93,18 @@ def _plain_number(value: object) -> object:
     return value
 
 
+STATEMENT_COLUMNS: tuple[str, ...] = (
+    *("id", "key", "subject", "subject_id", "relation", "predicate", "object", "object_id", "figure"),
+    *("event", "event_when"),
+    *("point_in_time", "start", "end", "duration", "value", "min_value", "max_value", "unit"),
+    *("share", "share_of", "approximate", "item", "since", "modality", "by_curators", "curated", "via"),
+    *("attributed_to", "attributed_to_id", "sources", "source", "evidence", "quote", "text", "note"),
+)
+"""The statement table, one row per claim (:meth:`ClaimView.row`): the columns of
+``kgraph claims -f csv/tsv`` and of ``kgraph export -o x.csv/.tsv`` (docs/export.md). ``sources``
+is filled by :class:`CountedClaimView` only."""
+
+
 class ClaimView(_View):
     """One claim with everything needed to read it: parties labelled, figure summarised, sourced."""
 
@@ -158,7 +170,7 @@ class ClaimView(_View):
         return self.id
 
     def row(self) -> dict[str, str | int | float | bool | None]:
-        """The claim as one flat row (what ``kgraph claims --format csv`` prints)."""
+        """The claim as one flat row of the statement table (:data:`STATEMENT_COLUMNS`)."""
         obj = self.object
         q = self.qualifiers
         row: dict[str, str | int | float | bool | None] = {
@@ -185,6 +197,8 @@ class ClaimView(_View):
             "curated": "; ".join(self.curated) or None,
             "via": via_text(self.via) or None,
             "attributed_to": "; ".join(a.label for a in self.attributed_to),
+            "attributed_to_id": "; ".join(a.id for a in self.attributed_to),
+            "sources": None,
             "source": self.source.id if self.source else None,
             "evidence": evidence_text(self.evidence),
             "quote": quotes_text(self.evidence),
@@ -245,6 +259,7 @@ class RelationGroup(_View):
     direction: Literal["outgoing", "incoming"]
     predicate: PredicateRef
     claims: list[ClaimView]
+    total: int = Field(default=0, description="claims of this relation and direction, shown or not")
 
 
 class Participation(_View):
@@ -282,6 +297,15 @@ class ActorCard(_View):
         description="claims about its parts, members and the events it took part in, each with ``via``",
     )
     through_limit: int | None = Field(default=None, description="how many of them were left out, if any")
+    limit: int | None = Field(
+        default=None, description="claims shown at most per relation and per section (None: all of them)"
+    )
+    total: int = Field(default=0, description="claims on the card, shown or not")
+    truncated: bool = Field(default=False, description="some claims are left out (``limit``)")
+    properties_total: int = 0
+    events_total: int = 0
+    attributed_total: int = 0
+    through_total: int = 0
 
     @field_serializer("mentions", when_used="json")
     def _mentions(self, spans: list[Evidence]) -> list[dict[str, Any]]:
@@ -428,12 +452,16 @@ class NeighborsResult(_View):
     center: EntityRef
     depth: int
     neighbors: list[Neighbor] = Field(default_factory=list)
+    budget: int | None = Field(default=None, description="most actors and events the walk holds (None: all)")
+    cut: int = Field(default=0, description="actors and events reached but left out to keep to the budget")
+    truncated: bool = Field(default=False, description="the walk stopped at its budget (``cut`` > 0)")
 
 
 # ---------------------------------------------------------------- small helpers
 
 
-ClaimView.model_rebuild()
+# No model_rebuild() here: the views are built on first use (defer_build), when ``Step`` and
+# every other name they mention is defined; a rebuild at import would build them all, always.
 
 
 # ---------------------------------------------------------------- compare (kgraph.compare)
@@ -493,8 +521,3 @@ class CompareResult(_View):
     """``kgraph compare``: groups of claims stating the same thing, in subject–relation–object order."""
 
     groups: list[CompareGroup] = Field(default_factory=list)
-
-
-CountedClaimView.model_rebuild()
-ComparedClaim.model_rebuild()
-CompareGroup.model_rebuild()

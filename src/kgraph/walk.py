@@ -71,23 +71,43 @@ class Side:
         self.distance = dict.fromkeys(starts, 0)
         self.frontier = set(starts)
         self.edges: dict[str, Edge] = {}
+        self.cut = 0
+        """Nodes reached but left out to keep within a budget (:meth:`expand`)."""
 
-    def expand(self, source: EdgeSource) -> None:
-        """One hop further out: the claims around the frontier, and the new frontier."""
+    def expand(self, source: EdgeSource, budget: int | None = None) -> None:
+        """One hop further out: the claims around the frontier, and the new frontier.
+
+        With a ``budget``, the side holds at most that many nodes: when the new frontier would
+        take it past, only the nodes most claims join to those already held are kept (then by
+        IRI, so the cut is the same on every run), the claims to the others are dropped, and
+        :attr:`cut` counts the nodes left out."""
         self.hops += 1
-        found: set[str] = set()
+        found: dict[str, int] = {}
+        edges: list[Edge] = []
         for edge in source(self.frontier):
-            self.edges[edge.claim] = edge
-            found |= {edge.subject, edge.object}
-        self.frontier = found - self.distance.keys()
+            edges.append(edge)
+            for end in (edge.subject, edge.object):
+                if end not in self.distance:
+                    found[end] = found.get(end, 0) + 1
+        room = None if budget is None else max(budget - len(self.distance), 0)
+        if room is not None and len(found) > room:
+            kept = sorted(found, key=lambda n: (-found[n], n))[:room]
+            self.cut += len(found) - room
+            found = {n: found[n] for n in kept}
+        held = self.distance.keys() | found.keys()
+        for edge in edges:
+            if edge.subject in held and edge.object in held:
+                self.edges[edge.claim] = edge
+        self.frontier = set(found)
         self.distance |= dict.fromkeys(self.frontier, self.hops)
 
 
-def reach(source: EdgeSource, start: str | Iterable[str], depth: int) -> Side:
-    """Everything within ``depth`` hops of ``start`` (one node or several)."""
+def reach(source: EdgeSource, start: str | Iterable[str], depth: int, budget: int | None = None) -> Side:
+    """Everything within ``depth`` hops of ``start`` (one node or several); with a ``budget``,
+    at most that many nodes (:meth:`Side.expand`: ``cut`` says how many were left out)."""
     side = Side(start)
     for _ in range(depth):
-        side.expand(source)
+        side.expand(source, budget)
         if not side.frontier:
             break
     return side

@@ -9,7 +9,7 @@ rather than rows). Library modules are imported inside the verbs so that
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,6 +35,7 @@ from kgraph.cli.base import (
 
 if TYPE_CHECKING:
     from kgraph.lookup import ActorCard, ClaimView, EntityRef, Hop, LiteralRef
+    from kgraph.views import CountedClaimView
 
 SourceTextOption = Annotated[
     list[Path] | None,
@@ -64,19 +65,16 @@ UntilOption = Annotated[
 CLAIM_TABLE = ["subject", "relation", "object", "figure", "modality", "attributed_to", "sources", "evidence"]
 """``sources``: independent origins agreeing with the claim (only ``kgraph claims`` has it; ``show``
 prints its card instead of this table)."""
-CLAIM_COLUMNS = [
-    *("id", "key", "subject", "subject_id", "relation", "predicate", "object", "object_id", "figure"),
-    *("event", "event_when"),
-    *("point_in_time", "start", "end", "duration", "value", "min_value", "max_value", "unit"),
-    *("share", "share_of", "approximate", "item", "since", "modality", "by_curators", "curated", "via"),
-    *("attributed_to", "source", "evidence", "quote", "text", "note"),
-]
-CLAIMS_COLUMNS = [
-    *CLAIM_COLUMNS[: CLAIM_COLUMNS.index("source")],
-    "sources",
-    *CLAIM_COLUMNS[CLAIM_COLUMNS.index("source") :],
-]
-"""``kgraph claims`` in files: :data:`CLAIM_COLUMNS` and the ``sources`` count."""
+
+
+def _statement_columns(counted: bool = True) -> list[str]:
+    """The statement table's columns (:data:`kgraph.views.STATEMENT_COLUMNS`, shared with
+    ``kgraph export -o x.csv``); a card's claims carry no ``sources`` count."""
+    from kgraph.views import STATEMENT_COLUMNS
+
+    return [c for c in STATEMENT_COLUMNS if counted or c != "sources"]
+
+
 LINK_COLUMNS = ["figure", "modality", "attributed_to", "claim", "evidence"]
 
 
@@ -172,6 +170,13 @@ def card_text(card: ActorCard) -> str:
         if body:
             lines.extend(["", title, *body])
 
+    def count(n: int) -> str:
+        # Counts only on a card with claims left out: a whole card reads as it always has.
+        return f" ({n:,})" if card.truncated else ""
+
+    def more(shown: int, total: int, indent: str) -> list[str]:
+        return [f"{indent}… {total - shown:,} more not shown"] if total > shown else []
+
     for groups, title in (
         (card.outgoing, f"Relations: {card.label} → …"),
         (card.incoming, f"Relations: … → {card.label}"),
@@ -179,35 +184,56 @@ def card_text(card: ActorCard) -> str:
         body = []
         for group in groups:
             outgoing = group.direction == "outgoing"
-            body.append(f"  {group.predicate.label} →" if outgoing else f"  ← {group.predicate.label}")
+            label = group.predicate.label
+            body.append((f"  {label} →" if outgoing else f"  ← {label}") + count(group.total))
             for c in group.claims:
                 body.append("    " + _details(c, _name(c.object if outgoing else c.subject)))
                 body += _quotes(c, "      ")
-        section(title, body)
+            body += more(len(group.claims), group.total, "    ")
+        section(title + count(sum(g.total for g in groups)), body)
     body = []
     for c in card.properties:
         body += ["  " + _details(c, f"{c.predicate.label}: {_name(c.object)}"), *_quotes(c, "    ")]
-    section("Properties", body)
+    section(
+        "Properties" + count(card.properties_total),
+        body + more(len(card.properties), card.properties_total, "  "),
+    )
     when_width = max((len(p.when or "undated") for p in card.events), default=0)
     body = []
     for p in card.events:
         body.append(f"  {(p.when or 'undated').ljust(when_width)}  " + _details(p.claim, p.event.label))
         body += _quotes(p.claim, "    ")
-    section("Events", body)
+    section("Events" + count(card.events_total), body + more(len(card.events), card.events_total, "  "))
     body = []
     for c in card.attributed:
         lead = f"{c.subject.label} {c.predicate.label} {_name(c.object)}"
         body += ["  " + _details(c, lead), *_quotes(c, "    ")]
-    section(f"Claims attributed to {card.label}", body)
+    section(
+        f"Claims attributed to {card.label}" + count(card.attributed_total),
+        body + more(len(card.attributed), card.attributed_total, "  "),
+    )
     body = []
     for c in card.through:
         lead = f"{c.subject.label} {c.predicate.label} {_name(c.object)}"
         body += ["  " + _details(c, lead), f"    {via_text(c.via)}", *_quotes(c, "    ")]
-    section("Through its parts, members and events (--exact leaves them out)", body)
+    section(
+        "Through its parts, members and events (--exact leaves them out)" + count(card.through_total),
+        body + more(len(card.through), card.through_total, "  "),
+    )
+    if card.truncated:
+        lines += ["", _left_out(card)]
     text = "\n".join(lines) + "\n"
     from kgraph.present import CURATORS_LEGEND, CURATORS_MARK
 
     return text + ("\n" + CURATORS_LEGEND + "\n" if CURATORS_MARK in text else "")
+
+
+def _left_out(card: ActorCard) -> str:
+    shown = len(card.statements())
+    return (
+        f"Showing {shown:,} of {card.total:,} claims: the first {card.limit} of each relation and "
+        "section; --limit N shows more of each, --all every one."
+    )
 
 
 @app.command("show")
@@ -227,21 +253,46 @@ def show_command(
     endpoint: EndpointOption = None,
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            # kgraph.lookup.SHOW_WHOLE and SHOW_LIMIT, written out: importing it here would slow
+            # every command's start (tests/test_paging.py checks they agree).
+            help="At most N claims of each relation and section (default: all of them on a card of "
+            "up to 250 claims, else 10); the counts say how many there are.",
+            show_default=False,
+        ),
+    ] = None,
+    all_claims: Annotated[
+        bool, typer.Option("--all", help="Every claim, however many (no --limit).")
+    ] = False,
     fmt: FormatOption = "table",
     wide: WideOption = False,
 ) -> None:
-    """An actor's or event's card: names, ids, and every claim about it, grouped by relation."""
+    """An actor's or event's card: names, ids, and the claims about it, grouped by relation (on a
+    big card, how many of each and the first few)."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
+    if all_claims and limit is not None:
+        from kgraph.errors import UsageError
+
+        raise UsageError("give --limit or --all, not both")
     card = open_graph(graph, store, endpoint, endpoint_kind, timeout).show(
-        name, source_texts=_paths(source_text), exact=exact
+        name,
+        source_texts=_paths(source_text),
+        exact=exact,
+        limit=None if all_claims else ("auto" if limit is None else limit),
     )
     if fmt == "table":
         typer.echo(card_text(card), nl=False)
         return
+    if card.truncated:
+        fail(_left_out(card))
     statements = card.statements()
     flat = [{"section": section, **c.row()} for section, c in statements]
     nested = [{"section": section, **_dump(c)} for section, c in statements]
-    _emit(fmt, flat, ["section", *CLAIM_TABLE], ["section", *CLAIM_COLUMNS], nested, _dump(card))
+    _emit(fmt, flat, ["section", *CLAIM_TABLE], ["section", *_statement_columns(False)], nested, _dump(card))
 
 
 # ---------------------------------------------------------------- claims
@@ -314,12 +365,25 @@ def claims_command(
     endpoint: EndpointOption = None,
     endpoint_kind: EndpointKindOption = "auto",
     timeout: TimeoutOption = 30.0,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help="At most N claims (default: all of them; in a table on screen, the first 1000).",
+            show_default=False,
+        ),
+    ] = None,
+    offset: Annotated[
+        int, typer.Option("--offset", metavar="N", help="Skip the first N claims of the list.")
+    ] = 0,
     fmt: FormatOption = "table",
     wide: WideOption = False,
 ) -> None:
     """Claims, filtered: different options must all hold; a repeated option accepts any of its values."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
-    found = open_graph(graph, store, endpoint, endpoint_kind, timeout).claims(
+    table = fmt == "table"
+    pages = open_graph(graph, store, endpoint, endpoint_kind, timeout).claim_pages(
         id=id_ or None,
         about=about or None,
         between=between,
@@ -331,8 +395,53 @@ def claims_command(
         until=until,
         source_texts=_paths(source_text),
         exact=exact,
+        limit=TABLE_CLAIMS if table and limit is None else limit,
+        offset=offset,
     )
-    _emit(fmt, [_table_row(c, fmt) for c in found], CLAIM_TABLE, CLAIMS_COLUMNS, [_dump(c) for c in found])
+    if table:
+        found = [c for page in pages for c in page]
+        _emit(fmt, [_table_row(c, fmt) for c in found], CLAIM_TABLE, _statement_columns())
+    else:
+        _stream_claims(fmt, pages)
+    shown = max(min(pages.total - offset, pages.limit if pages.limit is not None else pages.total), 0)
+    if shown < pages.total:
+        fail(
+            f"showing claims {offset + 1 if shown else offset}–{offset + shown} of {pages.total:,}; "
+            "--limit N and --offset N page through them"
+            + (", -f csv or -f jsonl gives all of them" if table and limit is None else "")
+        )
+
+
+TABLE_CLAIMS = 1000
+"""Claims a table on screen shows unless ``--limit`` says otherwise: its columns are fitted to
+every row, so it is printed only once all are read (the other formats are written as they come)."""
+
+
+def _stream_claims(fmt: str, pages: Iterable[Sequence[CountedClaimView]]) -> None:
+    """Each page of claims written as soon as it is read: one header for csv/tsv, one JSON array."""
+    import json
+
+    from kgraph.cli.render import render_rows
+
+    first = True
+    columns = _statement_columns()
+    for page in pages:
+        if fmt == "json":
+            for c in page:
+                item = json.dumps(_dump(c), ensure_ascii=False, indent=2, default=str)
+                typer.echo(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "), nl=False)
+                first = False
+            continue
+        rows = [_dump(c) for c in page] if fmt == "jsonl" else [_table_row(c, fmt) for c in page]
+        text = render_rows(rows, fmt, columns)
+        if not first and fmt in ("csv", "tsv"):
+            text = text.split("\n", 1)[1]  # the header is written once
+        typer.echo(text, nl=False)
+        first = False
+    if fmt == "json":
+        typer.echo("[]" if first else "\n]")
+    elif first and fmt in ("csv", "tsv"):
+        typer.echo(render_rows([], fmt, columns), nl=False)
 
 
 def _table_row(claim: ClaimView, fmt: str) -> dict[str, Any]:
@@ -582,6 +691,15 @@ def neighbors_command(
         ),
     ],
     depth: Annotated[int, typer.Option("--depth", metavar="N", help="How many hops out to go.")] = 1,
+    budget: Annotated[
+        int,
+        typer.Option(
+            "--budget",
+            metavar="N",
+            help="Collect at most this many actors and events; past it the walk stops expanding "
+            "and says on stderr how many it left out.",
+        ),
+    ] = 500,
     exact: ExactOption = False,
     graph: GraphOption = None,
     store: StoreOption = None,
@@ -594,8 +712,13 @@ def neighbors_command(
     """Actors and events within --depth hops, each with the claims that connect it."""
     fmt = check_choice(fmt, ROW_FORMATS, "--format")
     result = open_graph(graph, store, endpoint, endpoint_kind, timeout).neighbors(
-        name, depth=depth, exact=exact
+        name, depth=depth, exact=exact, budget=budget
     )
+    if result.truncated:
+        fail(
+            f"kept {budget} actors and events (--budget) and left out {result.cut:,} more it reached, "
+            "and what lies beyond them; raise --budget to see them"
+        )
     flat = [
         row
         for n in result.neighbors
