@@ -564,3 +564,23 @@ def test_the_curators_legend_only_when_a_mark_is_drawn(tiny: kgraph.KGraph) -> N
     # Around Alphaland nothing is the curators': no mark and no legend line.
     small = dot_source(select(tiny, Selection(focus=("Alphaland",))), ExportOptions())
     assert "*" not in small and "curators" not in small.replace("inferred by the curators", "")
+
+
+def test_many_edges_are_drawn_straight_and_many_sources_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spline routing around thousands of nodes took sfdp minutes; a caption naming hundreds of
+    sources buried the drawing. Both limits are lowered here so that the bundled graph passes them."""
+    from kgraph.export import graphviz
+    from tests.conftest import BUNDLED_TTL
+
+    sub = select(kgraph.open(BUNDLED_TTL))
+    dot = dot_source(sub, ExportOptions())
+    assert 'splines="true"' in dot
+    sources = sorted({s.title for s in sub.corpus.sources if s.title})
+    assert len(sources) > 3
+    monkeypatch.setattr(graphviz, "SPLINE_EDGE_LIMIT", 3)
+    monkeypatch.setattr(graphviz, "SOURCES_LISTED", 3)
+    dot = dot_source(sub, ExportOptions())
+    assert 'splines="line"' in dot and 'splines="true"' not in dot
+    listed = dot.split("Sources: ")[1].split("</FONT>")[0].replace('<BR ALIGN="LEFT"/>', " ")
+    assert listed.endswith(f"; and {len(sources) - 3:,} more (kgraph sources lists them)")
+    assert listed.count("; ") == 3
