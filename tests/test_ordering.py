@@ -89,6 +89,32 @@ def test_expression_and_function_conditions() -> None:
     assert _sorted(['"b"', '"A"'], "UCASE(?x)") == [None, '"A"', '"b"']
 
 
+@pytest.mark.parametrize(
+    "condition",
+    ["STR(?x)", "DESC(STR(?x))", "(str (?x))", 'COALESCE(STR(?x), "")', "COALESCE(STR(?x), STR(?y), 'z')"],
+)
+def test_a_condition_that_is_always_a_plain_string_gets_no_keys(condition: str) -> None:
+    q = f"SELECT ?x WHERE {{ ?x ?p ?y }} ORDER BY {condition} ?x"
+    out = total_order(q)
+    assert out.startswith(f"SELECT ?x WHERE {{ ?x ?p ?y }} ORDER BY {condition} ASC(COALESCE(")
+    assert out.count("COALESCE(IF(isBLANK") == 2  # the class and tie keys of ?x only
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["STR(?x) + 1", 'COALESCE(STR(?x), "a"@en)', "COALESCE(STR(?x), 0)", "LCASE(STR(?x))", "STRLEN(?x)"],
+)
+def test_a_condition_that_may_be_another_kind_keeps_its_keys(condition: str) -> None:
+    out = total_order(f"SELECT ?x WHERE {{ ?x ?p ?y }} ORDER BY ({condition})")
+    assert out.count("COALESCE(IF(isBLANK") == 2
+
+
+def test_plain_string_conditions_still_sort_mixed_values_by_their_text() -> None:
+    got = _sorted(MIXED, "STR(?x) ?x")
+    texts = [v for v in got if v in ('"5"', '"10"', '"7x"')]
+    assert got[0] is None and texts == ['"10"', '"5"', '"7x"']
+
+
 def test_mixed_kinds_no_longer_abort_the_process() -> None:
     """Without total_order this script dies of SIGABRT within a few trials (Oxigraph 0.5.13)."""
     script = textwrap.dedent(
