@@ -198,6 +198,38 @@ def test_incomplete_evidence_is_no_evidence(tmp_path: Path) -> None:
     assert pairs(validate(kgraph.open(path))) == [("c", "claim-evidence"), ("c", "evidence-target")]
 
 
+@pytest.mark.parametrize(("start", "end", "path"), [("[]", "5", "oa:start"), ("1", "[]", "oa:end")])
+def test_a_blank_node_offset_is_one_row_not_a_pyshacl_crash(
+    tmp_path: Path, start: str, end: str, path: str
+) -> None:
+    """pyshacl raises on a blank node under sh:lessThan (a fuzz finding: exit 3); it is a value
+    of the wrong kind, reported by the offset's own rule, on a file and on a store alike."""
+    path_ = graph_file(
+        tmp_path,
+        f"""
+        kgr:s a kg:SourceDocument ; schema:sha256 "{TINY_SHA}" ; kg:textLength 404 .
+        kgr:c a kg:Claim ; dcterms:identifier "c" ; dcterms:description "C"@en ;
+            rdf:subject kgr:s ; rdf:predicate kg:x ; rdf:object kgr:s ;
+            kg:modality kg:asserted ; prov:wasDerivedFrom kgr:s .
+        kgr:c-ev a oa:Annotation ; oa:hasBody kgr:c ; oa:hasTarget kgr:c-target .
+        kgr:c-target a oa:SpecificResource ; oa:hasSource kgr:s ; oa:hasSelector kgr:c-sel .
+        kgr:c-sel a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} .
+        """,
+    )
+    store = tmp_path / "store"
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "kgraph", "load", str(store), str(path_)], capture_output=True
+        ).returncode
+        == 0
+    )
+    for kg in (kgraph.open(path_), kgraph.open(store=store)):
+        [v] = validate(kg).violations
+        assert (v.focus, v.rule, v.path) == ("c", "offsets-valid", path)
+        assert v.value is not None and v.value.startswith("_:")
+        assert f"exactly one {path}" in v.message
+
+
 def test_an_actor_typed_only_by_its_subclass_is_still_checked(tmp_path: Path) -> None:
     path = graph_file(tmp_path, "kgr:x a kg:State .")
     report = validate(kgraph.open(path))

@@ -392,8 +392,17 @@ class _Checker:
         import pyshacl
         from rdflib import Literal
 
-        # inplace: the graph is ours alone, so pyshacl need not copy it.
-        _, results, _ = pyshacl.validate(self.graph, shacl_graph=shapes, inference="none", inplace=True)
+        # pyshacl raises, instead of reporting, on a blank node met by sh:lessThan (SHACL says an
+        # uncomparable pair is a result): such values are reported here, and kept out of its view.
+        hidden = self._blank_compared(shapes)
+        for s, p, o in hidden:
+            self.graph.remove((s, p, o))
+        try:
+            # inplace: the graph is ours alone, so pyshacl need not copy it.
+            _, results, _ = pyshacl.validate(self.graph, shacl_graph=shapes, inference="none", inplace=True)
+        finally:
+            for triple in hidden:
+                self.graph.add(triple)
         for result in results.subjects(_u(RDF + "type"), _u(SH + "ValidationResult")):
             focus = results.value(result, _u(SH + "focusNode"))
             shape = results.value(result, _u(SH + "sourceShape"))
@@ -415,6 +424,47 @@ class _Checker:
                 # A node-level rule (sh:or) gives the focus itself as the value: nothing to add.
                 value=None if value == focus else value,
             )
+        self._report_blank_compared(hidden, shapes)
+
+    def _report_blank_compared(self, hidden: list[tuple[Node, Node, Node]], shapes: Graph) -> None:
+        """Each hidden blank-node value, as the shape on its property words it (its datatype rule,
+        not the comparison), in place of the "missing value" pyshacl saw once it was hidden."""
+        for s, p, o in hidden:
+            shape = next(
+                (
+                    x
+                    for x in sorted(shapes.subjects(_u(SH + "path"), p), key=str)
+                    if (x, _u(SH + "lessThan"), None) not in shapes
+                ),
+                None,
+            )
+            rule = str(shapes.value(shape, _u(SH + "name")) or "") if shape is not None else ""
+            message = shapes.value(shape, _u(SH + "message")) if shape is not None else None
+            fix = shapes.value(shape, _u(SH + "description")) if shape is not None else None
+            rule = rule or "value-kind"
+            for key, seen in list(self.found.items()):
+                if key[1:] == (rule, str(s), None) and seen.path == _show(p):
+                    del self.found[key]
+            self.add(
+                s,
+                rule,
+                str(message) if message is not None else "a blank node where a literal value is needed",
+                str(fix) if fix is not None else "see docs/validation.md",
+                path=p,
+                value=o,
+            )
+
+    def _blank_compared(self, shapes: Graph) -> list[tuple[Node, Node, Node]]:
+        """The triples whose blank-node object a shape's sh:lessThan would compare, on either side."""
+        from rdflib import BNode
+
+        paths = {
+            p
+            for sh in shapes.subjects(_u(SH + "lessThan"), None)
+            for p in shapes.objects(sh, _u(SH + "path"))
+        }
+        paths |= set(shapes.objects(None, _u(SH + "lessThan")))
+        return [(s, p, o) for p in paths for s, o in self.graph.subject_objects(p) if isinstance(o, BNode)]
 
     # ------------------------------------------------------------ beyond SHACL
 
