@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Literal
 from kgraph.store import DEFAULT_TIMEOUT, UNSET, Backend, QueryResult, Term, Timeout, open_backend
 
 if TYPE_CHECKING:
-    from kgraph.lookup import ClaimPages
+    from typing import Unpack
+
+    from kgraph.lookup import ClaimFilters, ClaimPages
     from kgraph.names import NameMatch
     from kgraph.query import QueryResult as UserQueryResult
     from kgraph.subgraph import Selection, Subgraph
@@ -86,19 +88,7 @@ class KGraph:
     def claims(
         self,
         about: str | Sequence[str] | None = None,
-        *,
-        predicate: str | Sequence[str] | None = None,
-        source: str | Sequence[str] | None = None,
-        attributed_to: str | Sequence[str] | None = None,
-        modality: str | Sequence[str] | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        source_texts: Sequence[str | Path] = (),
-        id: str | Sequence[str] | None = None,
-        between: Sequence[str] | None = None,
-        exact: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
+        **filters: Unpack[ClaimFilters],
     ) -> list[CountedClaimView]:
         """Claims matching all the filters given (several values of one filter: any of them);
         ``id`` picks claims by key, CURIE or IRI; ``between`` (two names): claims linking the two;
@@ -106,60 +96,18 @@ class KGraph:
         order (``claim_pages`` reads it a page at a time)."""
         from kgraph import lookup
 
-        return lookup.claims(
-            self.backend,
-            id=id,
-            about=about,
-            between=between,
-            predicate=predicate,
-            source=source,
-            attributed_to=attributed_to,
-            modality=modality,
-            since=since,
-            until=until,
-            source_texts=source_texts,
-            exact=exact,
-            limit=limit,
-            offset=offset,
-        )
+        return lookup.claims(self.backend, about=about, **filters)
 
     def claim_pages(
         self,
         about: str | Sequence[str] | None = None,
-        *,
-        predicate: str | Sequence[str] | None = None,
-        source: str | Sequence[str] | None = None,
-        attributed_to: str | Sequence[str] | None = None,
-        modality: str | Sequence[str] | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        source_texts: Sequence[str | Path] = (),
-        id: str | Sequence[str] | None = None,
-        between: Sequence[str] | None = None,
-        exact: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
+        **filters: Unpack[ClaimFilters],
     ) -> ClaimPages:
         """``claims``, a page at a time: ``.total`` claims match; iterate for lists of at most
         :data:`kgraph.lookup.CLAIMS_PAGE` claims, each read in full only when its turn comes."""
         from kgraph import lookup
 
-        return lookup.claim_pages(
-            self.backend,
-            id=id,
-            about=about,
-            between=between,
-            predicate=predicate,
-            source=source,
-            attributed_to=attributed_to,
-            modality=modality,
-            since=since,
-            until=until,
-            source_texts=source_texts,
-            exact=exact,
-            limit=limit,
-            offset=offset,
-        )
+        return lookup.claim_pages(self.backend, about=about, **filters)
 
     def compare(
         self,

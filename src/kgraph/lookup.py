@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode
@@ -471,6 +471,24 @@ CLAIMS_PAGE = 500
 """Claims read in full at a time by :func:`claim_pages`; the others wait as one small row each."""
 
 
+class ClaimFilters(TypedDict, total=False):
+    """The filters and paging :func:`claims` and :func:`claim_pages` take besides ``about``
+    (and :meth:`kgraph.KGraph.claims` passes on), declared once."""
+
+    id: str | Sequence[str] | None
+    between: Sequence[str] | None
+    predicate: str | Sequence[str] | None
+    source: str | Sequence[str] | None
+    attributed_to: str | Sequence[str] | None
+    modality: str | Sequence[str] | None
+    since: str | None
+    until: str | None
+    source_texts: Sequence[str | Path]
+    exact: bool
+    limit: int | None
+    offset: int
+
+
 @dataclass
 class ClaimPages:
     """The claims of one :func:`claim_pages` call: ``total`` match, and the pages (lists of at
@@ -488,19 +506,8 @@ class ClaimPages:
 def claims(
     backend: Backend,
     *,
-    id: str | Sequence[str] | None = None,
     about: str | Sequence[str] | None = None,
-    between: Sequence[str] | None = None,
-    predicate: str | Sequence[str] | None = None,
-    source: str | Sequence[str] | None = None,
-    attributed_to: str | Sequence[str] | None = None,
-    modality: str | Sequence[str] | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    source_texts: Sequence[str | Path] = (),
-    exact: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
+    **filters: Unpack[ClaimFilters],
 ) -> list[CountedClaimView]:
     """Claims matching every filter given; a filter given several values accepts any of them.
 
@@ -517,22 +524,7 @@ def claims(
     that many (None: all), in the stable order of the list; :func:`claim_pages` gives them a page
     at a time with the count of all.
     """
-    pages = claim_pages(
-        backend,
-        id=id,
-        about=about,
-        between=between,
-        predicate=predicate,
-        source=source,
-        attributed_to=attributed_to,
-        modality=modality,
-        since=since,
-        until=until,
-        source_texts=source_texts,
-        exact=exact,
-        limit=limit,
-        offset=offset,
-    )
+    pages = claim_pages(backend, about=about, **filters)
     return [v for page in pages for v in page]
 
 
@@ -592,24 +584,7 @@ def claim_pages(
     if about_names := as_list(about):
         roots = [m.iri for m in r.actors(about_names)]
         about_scopes = scope(backend, roots) if not exact else [Scope(x) for x in roots]
-    if preds := as_list(predicate):
-        parts.append(
-            values_block("pred", nodes(r.predicate(p).iri for p in preds)) + " ?claim rdf:predicate ?pred ."
-        )
-    if srcs := as_list(source):
-        parts.append(
-            values_block("src", nodes(r.source(s).iri for s in srcs)) + " ?claim prov:wasDerivedFrom ?src ."
-        )
-    who_scopes: list[Scope] = []
-    if who := as_list(attributed_to):
-        roots = [m.iri for m in r.actors(who)]
-        who_scopes = scope(backend, roots, events=False) if not exact else [Scope(x) for x in roots]
-        parts.append(
-            values_block("att", nodes(x for sc in who_scopes for x in sc.iris))
-            + " ?claim prov:wasAttributedTo ?att ."
-        )
-    if modalities:
-        parts.append(values_block("mod", nodes(KG + m for m in modalities)) + " ?claim kg:modality ?mod .")
+    who_scopes = _filter_patterns(backend, r, parts, predicate, source, attributed_to, modalities, exact)
 
     p_labels: dict[str, str] = {}
     index: list[tuple[tuple[Any, ...], str, tuple[str, ...]]] = []
@@ -637,7 +612,7 @@ def claim_pages(
     # Only about and predicate filters keep every claim of a subject, relation and object
     # together (and, sorted by them, next to each other); after any other filter, the claims
     # agreeing with one may have been left out, and are read to count.
-    together = not (srcs or who or modalities or window)
+    together = not (as_list(source) or as_list(attributed_to) or modalities or window)
 
     def companions(start: int, stop: int) -> list[str]:
         """The claims outside index[start:stop] stating what its first or last claim states."""
@@ -726,6 +701,39 @@ def agreeing_origins_of(
     return {v.id: counts[v.id] for v in views}
 
 
+def _filter_patterns(
+    backend: Backend,
+    r: Resolver,
+    parts: list[str],
+    predicate: str | Sequence[str] | None,
+    source: str | Sequence[str] | None,
+    attributed_to: str | Sequence[str] | None,
+    modalities: Sequence[str],
+    exact: bool,
+) -> list[Scope]:
+    """The claim patterns of the relation, source, reporter and modality filters, added to
+    ``parts``; the reporters' scopes (their parts and members, unless ``exact``) are returned."""
+    if preds := as_list(predicate):
+        parts.append(
+            values_block("pred", nodes(r.predicate(p).iri for p in preds)) + " ?claim rdf:predicate ?pred ."
+        )
+    if srcs := as_list(source):
+        parts.append(
+            values_block("src", nodes(r.source(s).iri for s in srcs)) + " ?claim prov:wasDerivedFrom ?src ."
+        )
+    who_scopes: list[Scope] = []
+    if who := as_list(attributed_to):
+        roots = [m.iri for m in r.actors(who)]
+        who_scopes = scope(backend, roots, events=False) if not exact else [Scope(x) for x in roots]
+        parts.append(
+            values_block("att", nodes(x for sc in who_scopes for x in sc.iris))
+            + " ?claim prov:wasAttributedTo ?att ."
+        )
+    if modalities:
+        parts.append(values_block("mod", nodes(KG + m for m in modalities)) + " ?claim kg:modality ?mod .")
+    return who_scopes
+
+
 def _whole_claims(
     backend: Backend,
     r: Resolver,
@@ -761,24 +769,7 @@ def _whole_claims(
             + " "
             + patterns.ABOUT.replace("?about", "?between")
         )
-    if preds := as_list(predicate):
-        parts.append(
-            values_block("pred", nodes(r.predicate(p).iri for p in preds)) + " ?claim rdf:predicate ?pred ."
-        )
-    if srcs := as_list(source):
-        parts.append(
-            values_block("src", nodes(r.source(s).iri for s in srcs)) + " ?claim prov:wasDerivedFrom ?src ."
-        )
-    who_scopes: list[Scope] = []
-    if who := as_list(attributed_to):
-        roots = [m.iri for m in r.actors(who)]
-        who_scopes = scope(backend, roots, events=False) if not exact else [Scope(x) for x in roots]
-        parts.append(
-            values_block("att", nodes(x for sc in who_scopes for x in sc.iris))
-            + " ?claim prov:wasAttributedTo ?att ."
-        )
-    if modalities:
-        parts.append(values_block("mod", nodes(KG + m for m in modalities)) + " ?claim kg:modality ?mod .")
+    who_scopes = _filter_patterns(backend, r, parts, predicate, source, attributed_to, modalities, exact)
     found = fetch_claims(backend, "\n  ".join(parts))
 
     labels = Labels(backend)
