@@ -64,6 +64,16 @@ PREFIXES = """\
 """
 
 
+EVIDENCED_CLAIM = f"""
+        kgr:s a kg:SourceDocument ; schema:sha256 "{TINY_SHA}" ; kg:textLength 404 .
+        kgr:c a kg:Claim ; dcterms:identifier "c" ; dcterms:description "C"@en ;
+            rdf:subject kgr:s ; rdf:predicate kg:x ; rdf:object kgr:s ;
+            kg:modality kg:asserted ; prov:wasDerivedFrom kgr:s .
+        kgr:c-ev a oa:Annotation ; oa:hasBody kgr:c ; oa:hasTarget kgr:c-target .
+"""
+"""A claim, its source and its annotation, whose target each test completes (or not)."""
+
+
 def pairs(report: ValidationReport) -> list[tuple[str, str]]:
     return [(v.focus, v.rule) for v in report.violations]
 
@@ -186,12 +196,8 @@ def test_a_date_of_the_wrong_type_is_caught_by_the_shape(tmp_path: Path) -> None
 def test_incomplete_evidence_is_no_evidence(tmp_path: Path) -> None:
     path = graph_file(
         tmp_path,
-        f"""
-        kgr:s a kg:SourceDocument ; schema:sha256 "{TINY_SHA}" ; kg:textLength 404 .
-        kgr:c a kg:Claim ; dcterms:identifier "c" ; dcterms:description "C"@en ;
-            rdf:subject kgr:s ; rdf:predicate kg:x ; rdf:object kgr:s ;
-            kg:modality kg:asserted ; prov:wasDerivedFrom kgr:s .
-        kgr:c-ev a oa:Annotation ; oa:hasBody kgr:c ; oa:hasTarget kgr:c-target .
+        EVIDENCED_CLAIM
+        + """
         kgr:c-target a oa:SpecificResource ; oa:hasSource kgr:s .
         """,
     )
@@ -206,23 +212,17 @@ def test_a_blank_node_offset_is_one_row_not_a_pyshacl_crash(
     of the wrong kind, reported by the offset's own rule, on a file and on a store alike."""
     path_ = graph_file(
         tmp_path,
-        f"""
-        kgr:s a kg:SourceDocument ; schema:sha256 "{TINY_SHA}" ; kg:textLength 404 .
-        kgr:c a kg:Claim ; dcterms:identifier "c" ; dcterms:description "C"@en ;
-            rdf:subject kgr:s ; rdf:predicate kg:x ; rdf:object kgr:s ;
-            kg:modality kg:asserted ; prov:wasDerivedFrom kgr:s .
-        kgr:c-ev a oa:Annotation ; oa:hasBody kgr:c ; oa:hasTarget kgr:c-target .
+        EVIDENCED_CLAIM
+        + f"""
         kgr:c-target a oa:SpecificResource ; oa:hasSource kgr:s ; oa:hasSelector kgr:c-sel .
         kgr:c-sel a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} .
         """,
     )
     store = tmp_path / "store"
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "kgraph", "load", str(store), str(path_)], capture_output=True
-        ).returncode
-        == 0
+    loaded = subprocess.run(
+        [sys.executable, "-m", "kgraph", "load", str(store), str(path_)], capture_output=True
     )
+    assert loaded.returncode == 0, loaded.stderr
     for kg in (kgraph.open(path_), kgraph.open(store=store)):
         [v] = validate(kg).violations
         assert (v.focus, v.rule, v.path) == ("c", "offsets-valid", path)
