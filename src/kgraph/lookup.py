@@ -584,7 +584,8 @@ def claim_pages(
     if about_names := as_list(about):
         roots = [m.iri for m in r.actors(about_names)]
         about_scopes = scope(backend, roots) if not exact else [Scope(x) for x in roots]
-    who_scopes = _filter_patterns(backend, r, parts, predicate, source, attributed_to, modalities, exact)
+    filters, who_scopes = _filter_patterns(backend, r, predicate, source, attributed_to, modalities, exact)
+    parts += filters
 
     p_labels: dict[str, str] = {}
     index: list[tuple[tuple[Any, ...], str, tuple[str, ...]]] = []
@@ -704,15 +705,15 @@ def agreeing_origins_of(
 def _filter_patterns(
     backend: Backend,
     r: Resolver,
-    parts: list[str],
     predicate: str | Sequence[str] | None,
     source: str | Sequence[str] | None,
     attributed_to: str | Sequence[str] | None,
     modalities: Sequence[str],
     exact: bool,
-) -> list[Scope]:
-    """The claim patterns of the relation, source, reporter and modality filters, added to
-    ``parts``; the reporters' scopes (their parts and members, unless ``exact``) are returned."""
+) -> tuple[list[str], list[Scope]]:
+    """The claim patterns of the relation, source, reporter and modality filters, and the
+    reporters' scopes (their parts and members, unless ``exact``)."""
+    parts: list[str] = []
     if preds := as_list(predicate):
         parts.append(
             values_block("pred", nodes(r.predicate(p).iri for p in preds)) + " ?claim rdf:predicate ?pred ."
@@ -731,7 +732,7 @@ def _filter_patterns(
         )
     if modalities:
         parts.append(values_block("mod", nodes(KG + m for m in modalities)) + " ?claim kg:modality ?mod .")
-    return who_scopes
+    return parts, who_scopes
 
 
 def _whole_claims(
@@ -769,7 +770,8 @@ def _whole_claims(
             + " "
             + patterns.ABOUT.replace("?about", "?between")
         )
-    who_scopes = _filter_patterns(backend, r, parts, predicate, source, attributed_to, modalities, exact)
+    filters, who_scopes = _filter_patterns(backend, r, predicate, source, attributed_to, modalities, exact)
+    parts += filters
     found = fetch_claims(backend, "\n  ".join(parts))
 
     labels = Labels(backend)

@@ -147,7 +147,6 @@ def _condition(text: str, i: int) -> tuple[int, str, str] | None:
 
 _STR_CALL = re.compile(r"STR\s*\(", re.IGNORECASE)
 _COALESCE_CALL = re.compile(r"COALESCE\s*\(", re.IGNORECASE)
-_PLAIN_STRING = re.compile(r'"(?:[^"\\\n\r]|\\.)*"' + r"|'(?:[^'\\\n\r]|\\.)*'")
 
 
 def _arguments(text: str, opening: int) -> list[str]:
@@ -169,6 +168,11 @@ def _arguments(text: str, opening: int) -> list[str]:
     return out
 
 
+def _plain_literal(text: str) -> bool:
+    """True when ``text`` is one string literal, with no language tag or datatype."""
+    return bool(text) and text[0] in "\"'" and _skip_literal(text, 0) == len(text)
+
+
 def _always_plain(expression: str) -> bool:
     """True when ``expression`` can only be a plain string or unbound (``STR(…)``, or a
     ``COALESCE`` of those and plain string literals, as the shipped queries sort): Oxigraph's
@@ -181,7 +185,7 @@ def _always_plain(expression: str) -> bool:
         return True
     if (m := _COALESCE_CALL.match(e)) and _balanced(e, m.end() - 1) == len(e):
         arguments = [a.strip() for a in _arguments(e, m.end() - 1)]
-        return all(_PLAIN_STRING.fullmatch(a) or _always_plain(a) for a in arguments)
+        return all(_plain_literal(a) or _always_plain(a) for a in arguments)
     return False
 
 
@@ -195,10 +199,10 @@ def _rewrite_conditions(text: str, i: int) -> tuple[str, int]:
         if found is None:
             return " ".join(out), i
         end, direction, expression = found
-        e = f"({expression})"
         if _always_plain(expression):
             out.append(text[j:end])
         else:
+            e = f"({expression})"
             out.append(f"{direction}({_class_key(e)}) {direction}({_tie_key(e)}) {text[j:end]}")
         i = end
 

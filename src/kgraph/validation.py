@@ -430,29 +430,24 @@ class _Checker:
         """Each hidden blank-node value, as the shape on its property words it (its datatype rule,
         not the comparison), in place of the "missing value" pyshacl saw once it was hidden."""
         for s, p, o in hidden:
-            shape = next(
-                (
-                    x
-                    for x in sorted(shapes.subjects(_u(SH + "path"), p), key=str)
-                    if (x, _u(SH + "lessThan"), None) not in shapes
-                ),
-                None,
-            )
-            rule = str(shapes.value(shape, _u(SH + "name")) or "") if shape is not None else ""
-            message = shapes.value(shape, _u(SH + "message")) if shape is not None else None
-            fix = shapes.value(shape, _u(SH + "description")) if shape is not None else None
-            rule = rule or "value-kind"
-            for key, seen in list(self.found.items()):
-                if key[1:] == (rule, str(s), None) and seen.path == _show(p):
-                    del self.found[key]
-            self.add(
-                s,
-                rule,
-                str(message) if message is not None else "a blank node where a literal value is needed",
-                str(fix) if fix is not None else "see docs/validation.md",
-                path=p,
-                value=o,
-            )
+            own = [
+                x
+                for x in sorted(shapes.subjects(_u(SH + "path"), p), key=str)
+                if (x, _u(SH + "lessThan"), None) not in shapes
+            ]
+            said = {
+                k: str(v)
+                for k in ("name", "message", "description")
+                if own and (v := shapes.value(own[0], _u(SH + k)))
+            }
+            rule = said.get("name", "value-kind")
+            # In place: a store's batches share one dict of findings.
+            for key in [
+                k for k, v in self.found.items() if k[1:] == (rule, str(s), None) and v.path == _show(p)
+            ]:
+                del self.found[key]
+            message = said.get("message", "a blank node where a literal value is needed")
+            self.add(s, rule, message, said.get("description", "see docs/validation.md"), path=p, value=o)
 
     def _blank_compared(self, shapes: Graph) -> list[tuple[Node, Node, Node]]:
         """The triples whose blank-node object a shape's sh:lessThan would compare, on either side."""
